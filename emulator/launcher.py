@@ -1,0 +1,128 @@
+"""Start, find and stop the emulator as a background process; one implementation for make, tests and molecule."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_STATE_DIR = PROJECT_ROOT / ".emulator"
+STATE_FILE_NAME = "emulator.json"
+START_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 15.0
+
+# Dummy credentials: the emulator accepts any, and they can never authenticate against AWS.
+CLIENT_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+class EmulatorError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Emulator:
+    pid: int
+    url: str
+    state_dir: Path
+
+    def environment(self) -> dict[str, str]:
+        """What a client process needs to reach this emulator, and only it."""
+        return {**CLIENT_ENVIRONMENT, "AWS_ENDPOINT_URL": self.url}
+
+
+def start(state_dir: Path = DEFAULT_STATE_DIR) -> Emulator:
+    """Start an emulator for ``state_dir``, or return the one already serving it."""
+    running = find(state_dir)
+    if running is not None:
+        return running
+    state_dir.mkdir(parents=True, exist_ok=True)
+    state_file = state_dir / STATE_FILE_NAME
+    state_file.unlink(missing_ok=True)
+    log = (state_dir / "emulator.log").open("ab")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "emulator", "serve", "--state-dir", str(state_dir)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        cwd=state_dir,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise EmulatorError(f"the emulator exited with {process.returncode}; see {state_dir / 'emulator.log'}")
+        emulator = find(state_dir)
+        if emulator is not None:
+            return emulator
+        time.sleep(0.2)
+    process.terminate()
+    raise EmulatorError(f"the emulator did not answer within {START_TIMEOUT_S:.0f} s; see {state_dir / 'emulator.log'}")
+
+
+def find(state_dir: Path = DEFAULT_STATE_DIR) -> Emulator | None:
+    """The emulator serving ``state_dir`` if its process is alive and answers, else None."""
+    state_file = state_dir / STATE_FILE_NAME
+    try:
+        state = json.loads(state_file.read_text())
+    except (OSError, ValueError):
+        return None
+    emulator = Emulator(pid=int(state["pid"]), url=str(state["url"]), state_dir=state_dir)
+    return emulator if _alive(emulator.pid) and healthy(emulator.url) else None
+
+
+def stop(state_dir: Path = DEFAULT_STATE_DIR) -> bool:
+    """Stop the emulator of ``state_dir``; False when none was running."""
+    state_file = state_dir / STATE_FILE_NAME
+    try:
+        pid = int(json.loads(state_file.read_text())["pid"])
+    except (OSError, ValueError, KeyError):
+        return False
+    if not _alive(pid):
+        state_file.unlink(missing_ok=True)
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _alive(pid):
+        os.kill(pid, signal.SIGKILL)
+    state_file.unlink(missing_ok=True)
+    return True
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/__emulator/health", timeout=2) as response:  # noqa: S310 - loopback only
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child of ours still answers kill(0): reap it if it is ours.
+    try:
+        finished, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return finished == 0

@@ -1,0 +1,85 @@
+"""Identify the AWS service and action of a raw WSGI request, as AWS's own front end would."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request")
+
+
+@dataclass(frozen=True)
+class AwsRequest:
+    """One request as the emulator sees it; ``body`` is buffered and re-readable by moto."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+    service: str | None = None
+    region: str | None = None
+    action: str | None = None
+    environ: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_environ(cls, environ: dict[str, Any]) -> AwsRequest:
+        body = _buffer_body(environ)
+        headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")}
+        if environ.get("CONTENT_TYPE"):
+            headers["content-type"] = environ["CONTENT_TYPE"]
+        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        scope = _CREDENTIAL_SCOPE.search(headers.get("authorization", ""))
+        return cls(
+            method=environ.get("REQUEST_METHOD", "GET"),
+            path=environ.get("PATH_INFO", "/"),
+            query=query,
+            headers=headers,
+            body=body,
+            service=scope.group("service") if scope else None,
+            region=scope.group("region") if scope else None,
+            action=_action(headers, query, body),
+            environ=environ,
+        )
+
+    def json(self) -> dict[str, Any]:
+        """The body of a JSON-protocol request (an empty dict when there is none)."""
+        if not self.body:
+            return {}
+        loaded = json.loads(self.body)
+        return loaded if isinstance(loaded, dict) else {}
+
+    def form(self) -> dict[str, str]:
+        """The parameters of a query-protocol request (form body and query string)."""
+        params = {key: values[0] for key, values in self.query.items()}
+        if self.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            params.update({key: values[0] for key, values in parse_qs(self.body.decode(), keep_blank_values=True).items()})
+        return params
+
+
+def _buffer_body(environ: dict[str, Any]) -> bytes:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def _action(headers: dict[str, str], query: dict[str, list[str]], body: bytes) -> str | None:
+    """JSON protocols name the action in X-Amz-Target, query protocols in an ``Action`` field."""
+    target = headers.get("x-amz-target")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    if "Action" in query:
+        return query["Action"][0]
+    if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        actions = parse_qs(body.decode(errors="replace")).get("Action")
+        if actions:
+            return actions[0]
+    return None

@@ -1,0 +1,17 @@
+"""moto settings the stack needs (ARCHITECTURE.md, "Needs settings"); set before moto is imported."""
+
+from __future__ import annotations
+
+import os
+
+MOTO_SETTINGS = {
+    # AWS-managed policies (AmazonECSTaskExecutionRolePolicy, ...) exist only when loaded.
+    "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+    # ECS services report this many running tasks, as a stable service with desired 2 would.
+    "MOTO_ECS_SERVICE_RUNNING": "2",
+}
+
+
+def apply() -> None:
+    for key, value in MOTO_SETTINGS.items():
+        os.environ.setdefault(key, value)

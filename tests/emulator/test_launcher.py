@@ -1,0 +1,63 @@
+"""The launcher: start, reuse, control endpoints, request log, stop."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+
+import boto3
+import pytest
+
+from emulator import launcher
+
+
+def _client(emulator: launcher.Emulator, service: str) -> object:
+    env = emulator.environment()
+    return boto3.client(
+        service,
+        endpoint_url=env["AWS_ENDPOINT_URL"],
+        region_name=env["AWS_REGION"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def test_serves_on_loopback_and_is_reused(emulator: launcher.Emulator) -> None:
+    assert emulator.url.startswith("http://127.0.0.1:")
+    assert launcher.start(emulator.state_dir) == emulator
+
+
+def test_request_log_names_service_and_action(emulator: launcher.Emulator) -> None:
+    urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/__emulator/requests", method="DELETE"))
+    _client(emulator, "ec2").describe_vpcs()
+    _client(emulator, "secretsmanager").list_secrets()
+    with urllib.request.urlopen(f"{emulator.url}/__emulator/requests") as response:
+        entries = json.load(response)
+    assert [(e["service"], e["action"], e["status"]) for e in entries] == [
+        ("ec2", "DescribeVpcs", 200),
+        ("secretsmanager", "ListSecrets", 200),
+    ]
+
+
+def test_managed_policies_are_loaded(emulator: launcher.Emulator) -> None:
+    iam = _client(emulator, "iam")
+    policy = iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
+    assert policy["Policy"]["PolicyName"] == "AmazonECSTaskExecutionRolePolicy"
+
+
+def test_stop_ends_the_process(tmp_path: Path) -> None:
+    running = launcher.start(tmp_path)
+    assert launcher.healthy(running.url)
+    assert launcher.stop(tmp_path) is True
+    assert launcher.find(tmp_path) is None
+    assert not launcher.healthy(running.url)
+    assert launcher.stop(tmp_path) is False
+
+
+@pytest.mark.parametrize("command", ["status", "env"])
+def test_cli_reports_not_running(tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from emulator.__main__ import main
+
+    assert main([command, "--state-dir", str(tmp_path)]) == 1
+    assert "not running" in capsys.readouterr().err

@@ -1,0 +1,18 @@
+"""Make this checkout importable as ansible_collections.mlops.mlflow_aws beside the bundled collections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ansible_collections.amazon.aws as amazon_aws
+
+
+def install_collection_finder(root: Path) -> None:
+    from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+
+    link = root / ".collections" / "ansible_collections" / "mlops" / "mlflow_aws"
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(Path("../../.."))
+    bundled = Path(amazon_aws.__path__[0]).parents[2]
+    _AnsibleCollectionFinder(paths=[str(root / ".collections"), str(bundled)], scan_sys_paths=False)._install()

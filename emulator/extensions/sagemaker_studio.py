@@ -442,7 +442,7 @@ class SageMakerStudio:
         from moto.backends import get_backend
 
         name = params["DomainName"]
-        if any(domain.domain_name == name for domain in _moto_domains(account, region).values()):
+        if any(domain.domain_name == name for domain in list(_moto_domains(account, region).values())):
             raise _in_use(f"Domain with name {name} already exists. Choose a different name.")
         created = get_backend("sagemaker")[account][region].create_domain(
             domain_name=name,
@@ -458,7 +458,7 @@ class SageMakerStudio:
             app_security_group_management=params.get("AppSecurityGroupManagement"),
             default_space_settings=params.get("DefaultSpaceSettings"),
         )
-        domain = next(d for d in _moto_domains(account, region).values() if d.arn == created["DomainArn"])
+        domain = next(d for d in list(_moto_domains(account, region).values()) if d.arn == created["DomainArn"])
         lifecycle = Lifecycle("Pending", ["InService"])
         self._state(account, region).domain_lifecycles[domain.id] = lifecycle
         domain.status = lifecycle.status

@@ -16,7 +16,7 @@ description:
   - Deleting a domain that still has user profiles fails; delete them first with
     M(mlops.mlflow_aws.sagemaker_user_profile).
 author:
-  - mlops.mlflow_aws contributors
+  - mlops.mlflow_aws maintainers (!UNKNOWN)
 options:
   domain_name:
     description:

@@ -11,7 +11,7 @@ description:
   - Describe one SageMaker Studio domain by I(domain_id) or I(domain_name), or all domains of the region, with
     their tags.
 author:
-  - mlops.mlflow_aws contributors
+  - mlops.mlflow_aws maintainers (!UNKNOWN)
 options:
   domain_name:
     description:

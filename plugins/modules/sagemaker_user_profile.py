@@ -13,7 +13,7 @@ description:
   - Deleting a profile first deletes all of its apps that are not yet C(Deleted) and waits for them, because AWS
     refuses to delete a profile that has apps; then it deletes the profile and waits until it is gone.
 author:
-  - mlops.mlflow_aws contributors
+  - mlops.mlflow_aws maintainers (!UNKNOWN)
 options:
   domain_id:
     description:
@@ -45,8 +45,9 @@ options:
     type: dict
   wait:
     description:
-      - Wait for the profile to be C(InService) after a create or update, and for its apps and itself to be gone
-        after a delete.
+      - Wait for the profile to be C(InService) after a create or update, and to be gone after a delete.
+      - A delete always waits for the profile's apps to be deleted, because AWS refuses to delete a profile that
+        still has apps.
     type: bool
     default: true
   wait_timeout:

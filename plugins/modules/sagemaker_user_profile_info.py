@@ -11,7 +11,7 @@ description:
   - Describe one user profile, the profiles of one domain, or all profiles of the region, each with its tags and
     its apps.
 author:
-  - mlops.mlflow_aws contributors
+  - mlops.mlflow_aws maintainers (!UNKNOWN)
 options:
   domain_id:
     description:

@@ -277,7 +277,7 @@ def test_delete_domain_records_home_efs_retention(sm: Any, emulator: launcher.Em
     sm.delete_domain(DomainId=kept)
     sm.delete_domain(DomainId=purged, RetentionPolicy={"HomeEfsFileSystem": "Delete"})
 
-    with urllib.request.urlopen(f"{emulator.url}/__sagemaker_studio/home-efs") as response:  # noqa: S310 - loopback
+    with urllib.request.urlopen(f"{emulator.url}/__sagemaker_studio/home-efs") as response:
         records = {record["DomainId"]: record for record in json.load(response)}
     assert records[kept]["HomeEfsFileSystem"] == "Retain"
     assert records[kept]["HomeEfsFileSystemId"] == kept_efs
@@ -342,8 +342,8 @@ def test_reset_wipes_profiles_and_apps(tmp_path: Path) -> None:
         profile = _ready_profile(sm, domain_id)
         sm.create_app(DomainId=domain_id, UserProfileName=profile, AppType="JupyterServer", AppName="default")
 
-        reset = urllib.request.Request(f"{own.url}/moto-api/reset", method="POST")  # noqa: S310 - loopback
-        urllib.request.urlopen(reset)  # noqa: S310 - loopback
+        reset = urllib.request.Request(f"{own.url}/moto-api/reset", method="POST")
+        urllib.request.urlopen(reset)
 
         assert sm.list_user_profiles()["UserProfiles"] == []
         assert sm.list_apps()["Apps"] == []

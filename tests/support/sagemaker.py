@@ -35,11 +35,11 @@ class Studio:
     url: str
 
     def clear_requests(self) -> None:
-        request = urllib.request.Request(f"{self.url}/__emulator/requests", method="DELETE")  # noqa: S310 - loopback
-        urllib.request.urlopen(request).close()  # noqa: S310 - loopback
+        request = urllib.request.Request(f"{self.url}/__emulator/requests", method="DELETE")
+        urllib.request.urlopen(request).close()
 
     def sagemaker_writes(self) -> list[str]:
-        with urllib.request.urlopen(f"{self.url}/__emulator/requests") as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(f"{self.url}/__emulator/requests") as response:
             entries = json.load(response)
         return [
             entry["action"]

@@ -92,7 +92,7 @@ def test_create_noop_update_and_delete(studio, capsys):
     assert deleted["diff"]["after"] == {}
     with pytest.raises(ClientError, match="ResourceNotFound"):
         studio.client.describe_domain(DomainId=domain["domain_id"])
-    with urllib.request.urlopen(f"{studio.url}/__sagemaker_studio/home-efs") as response:  # noqa: S310 - loopback
+    with urllib.request.urlopen(f"{studio.url}/__sagemaker_studio/home-efs") as response:
         retained = [r for r in json.load(response) if r["DomainId"] == domain["domain_id"]]
     assert [r["HomeEfsFileSystem"] for r in retained] == ["Retain"]
 
@@ -111,7 +111,7 @@ def test_delete_with_home_efs_deleted(studio, capsys):
     )
 
     assert deleted["changed"] is True
-    with urllib.request.urlopen(f"{studio.url}/__sagemaker_studio/home-efs") as response:  # noqa: S310 - loopback
+    with urllib.request.urlopen(f"{studio.url}/__sagemaker_studio/home-efs") as response:
         retained = [r for r in json.load(response) if r["DomainId"] == domain_id]
     assert [r["HomeEfsFileSystem"] for r in retained] == ["Delete"]
 

@@ -219,6 +219,10 @@ def test_app_refusals(sm: Any, domain_id: str) -> None:
 
     assert _code(lambda: create(user="nobody")) == "ResourceNotFound"
     assert _code(lambda: create(app_type="NoSuchType")) == "ValidationException"
+    space_app = lambda: sm.create_app(  # noqa: E731
+        DomainId=domain_id, SpaceName="shared", AppType="JupyterLab", AppName="default"
+    )
+    assert _code(space_app) == "ValidationException"  # spaces are not emulated: refused, not half-made
     assert _code(lambda: _app_status(sm, domain_id, profile)) == "ResourceNotFound"
     create()
     assert _code(create) == "ResourceInUse"

@@ -522,7 +522,7 @@ class SageMakerStudio:
     # Tags
 
     def _tagged(self, account: str, region: str, arn: str) -> dict[str, str] | None:
-        """The tag dict of a profile, app or domain ARN; None for other ARNs (moto's)."""
+        """The tag dict of a profile or app ARN; None for other ARNs (moto's, or domains below)."""
         resource = arn.split(":", 5)[-1] if arn.count(":") >= 5 else ""
         kind, _, path = resource.partition("/")
         state = self._state(account, region)
@@ -537,8 +537,8 @@ class SageMakerStudio:
         return None
 
     def _domain_tags(self, account: str, region: str, arn: str) -> Any | None:
-        """The moto domain of a domain ARN: its tags are handled here because moto keeps them as a list that
-        may be None (AddTags then fails) and appends duplicate keys where AWS overwrites the value."""
+        """The moto domain of a domain ARN: its tags are handled here because moto's AddTags appends a duplicate
+        key where AWS overwrites the value (and fails on a domain moto created without tags)."""
         if ":domain/" not in arn:
             return None
         return self._domain(account, region, arn.rsplit("/", 1)[-1])

@@ -212,12 +212,23 @@ def split_by_vpc(candidates: list[Namespace], vpc_id: str | None) -> tuple[list[
     return (in_vpc or unknown), others
 
 
-def list_services(client: Any, namespace_id: str | None = None) -> list[dict[str, Any]]:
+def list_services(client: Any, namespace_id: str | None = None, name: str | None = None) -> list[dict[str, Any]]:
+    """Full descriptions (GetService) of the services, optionally of one namespace and/or name."""
     params: dict[str, Any] = {}
     if namespace_id:
         params["Filters"] = [{"Name": "NAMESPACE_ID", "Values": [namespace_id], "Condition": "EQ"}]
-    services = _paginate(client, "list_services", "Services", **params)
-    return [srv for srv in services if not namespace_id or srv.get("NamespaceId") == namespace_id]
+    services = []
+    for summary in _paginate(client, "list_services", "Services", **params):
+        if name is not None and summary.get("Name") != name:
+            continue
+        # Summaries carry no namespace ID; checked on the full description (some emulators ignore Filters).
+        try:
+            service = client.get_service(Id=summary["Id"], aws_retry=True)["Service"]
+        except is_boto3_error_code("ServiceNotFound"):
+            continue
+        if not namespace_id or service.get("NamespaceId") == namespace_id:
+            services.append(service)
+    return services
 
 
 def list_instances(client: Any, service_id: str) -> list[dict[str, Any]]:
@@ -546,10 +557,13 @@ class ServiceManager:
         self.replaced = False
 
     def find(self) -> dict[str, Any] | None:
-        for summary in list_services(self.client, self.params["namespace_id"]):
-            if summary.get("Name") == self.params["name"]:
-                return self.describe(summary["Id"])
-        return None
+        services = list_services(self.client, self.params["namespace_id"], self.params["name"])
+        if len(services) > 1:
+            raise CloudMapError(
+                f"Several Cloud Map services named {self.params['name']} exist in namespace "
+                f"{self.params['namespace_id']}: {', '.join(s['Id'] for s in services)}"
+            )
+        return services[0] if services else None
 
     def describe(self, service_id: str) -> dict[str, Any] | None:
         try:
@@ -733,10 +747,7 @@ def service_info(module: Any) -> list[dict[str, Any]]:
             except is_boto3_error_code("ServiceNotFound"):
                 raws = []
         else:
-            summaries = list_services(client, params["namespace_id"])
-            if params["name"]:
-                summaries = [s for s in summaries if s.get("Name") == params["name"]]
-            raws = [client.get_service(Id=s["Id"], aws_retry=True)["Service"] for s in summaries]
+            raws = list_services(client, params["namespace_id"], params["name"])
         return [service_result(client, raw) for raw in raws]
     except (BotoCoreError, ClientError) as e:
         module.fail_json_aws(e, msg="Failed to describe Cloud Map services")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import ansible_collections.amazon.aws as amazon_aws
@@ -15,4 +16,7 @@ def install_collection_finder(root: Path) -> None:
         link.parent.mkdir(parents=True, exist_ok=True)
         link.symlink_to(Path("../../.."))
     bundled = Path(amazon_aws.__path__[0]).parents[2]
+    # The import above cached ansible_collections as a plain namespace package, which would hide the finder.
+    for name in [n for n in sys.modules if n == "ansible_collections" or n.startswith("ansible_collections.")]:
+        del sys.modules[name]
     _AnsibleCollectionFinder(paths=[str(root / ".collections"), str(bundled)], scan_sys_paths=False)._install()

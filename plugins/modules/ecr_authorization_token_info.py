@@ -17,7 +17,7 @@ description:
   - "B(The result holds a live registry password.) The task that uses this module B(must set) C(no_log: true),
     or the password appears in the output and in logs. The module itself neither logs it nor returns a diff."
 author:
-  - mlops.mlflow_aws contributors
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   registry_ids:
     description:
@@ -49,7 +49,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 registry:
-  description: The first registry's host name, for C(community.docker.docker_login) O(registry_url).
+  description: The first registry's host name, for the O(community.docker.docker_login#module:registry_url) option of M(community.docker.docker_login).
   returned: success
   type: str
   sample: 123456789012.dkr.ecr.us-east-1.amazonaws.com

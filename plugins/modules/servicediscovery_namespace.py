@@ -19,7 +19,7 @@ description:
     whether the module fails (default), replaces that namespace, or creates a separate one.
   - A namespace that still has services is never deleted (nor replaced); the module fails and names them.
 author:
-  - mlops.mlflow_aws contributors
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   name:
     description:

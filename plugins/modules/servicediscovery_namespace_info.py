@@ -14,7 +14,7 @@ description:
     namespaces, the VPCs of their Route 53 hosted zone.
   - Selects by O(id), or by O(name) (several namespaces of one name may exist in different VPCs), or returns all.
 author:
-  - mlops.mlflow_aws contributors
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   id:
     description:

@@ -20,7 +20,7 @@ description:
     service, must be updated)."
   - A service with registered instances is neither deleted nor replaced unless O(deregister_instances=true).
 author:
-  - mlops.mlflow_aws contributors
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   name:
     description:

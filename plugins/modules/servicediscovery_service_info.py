@@ -13,7 +13,7 @@ description:
   - Lists AWS Cloud Map (service discovery) services with their details, tags and number of registered instances.
   - Selects by O(id), or by O(namespace_id) and/or O(name), or returns all.
 author:
-  - mlops.mlflow_aws contributors
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   id:
     description:

@@ -8,8 +8,10 @@ import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.ecr import TokenFormatError, decode_token
 from ansible_collections.mlops.mlflow_aws.plugins.modules import ecr_authorization_token_info
 
+from tests.support import moto_env
 from tests.support.modules import run_module
-from tests.support.moto_env import moto_aws  # noqa: F401 - fixture
+
+moto_aws = moto_env.moto_aws  # the fixture, by name
 
 ACCOUNT = "123456789012"  # moto's default account
 

@@ -11,9 +11,14 @@ from ansible_collections.mlops.mlflow_aws.plugins.modules import (
     servicediscovery_namespace,
     servicediscovery_namespace_info,
 )
+from moto.core.exceptions import JsonRESTError
+from moto.servicediscovery.models import ServiceDiscoveryBackend
 
+from tests.support import moto_env
 from tests.support.modules import run_module
-from tests.support.moto_env import REGION, moto_aws  # noqa: F401 - fixture
+
+REGION = moto_env.REGION
+moto_aws = moto_env.moto_aws  # the fixture, by name
 
 pytestmark = pytest.mark.usefixtures("moto_aws")
 
@@ -230,3 +235,29 @@ def test_info_by_name_id_vpc_and_all(capsys: pytest.CaptureFixture[str], vpc: st
     assert info(name=NAME, vpc_id=new_vpc()) == []
     assert sorted(ns["name"] for ns in info()) == ["api-only", NAME]
     assert [ns["name"] for ns in info(type="HTTP")] == ["api-only"]
+
+
+def test_aws_refusal_to_delete_is_reported_clearly(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, vpc: str, created: dict
+) -> None:
+    """AWS answers ResourceInUse when a service appears between the module's check and its delete (moto never does)."""
+
+    def in_use(self: Any, namespace_id: str) -> str:
+        raise JsonRESTError("ResourceInUse", f"Namespace {namespace_id} has associated services")
+
+    monkeypatch.setattr(ServiceDiscoveryBackend, "delete_namespace", in_use)
+    result = namespace(capsys, vpc_id=vpc, state="absent")
+    assert result.get("failed") is True
+    assert result["msg"].startswith(
+        f"Cannot delete Cloud Map namespace {created['id']}: AWS reports it is still in use"
+    )
+    assert result["error"]["code"] == "ResourceInUse"
+
+
+def test_no_wait_returns_the_operation(capsys: pytest.CaptureFixture[str], vpc: str) -> None:
+    result = namespace(capsys, vpc_id=vpc, wait=False)
+    assert result["changed"] is True
+    assert result["namespace"] == {}
+    operation = sd().get_operation(OperationId=result["operation_id"])["Operation"]
+    assert operation["Type"] == "CREATE_NAMESPACE"
+    assert [ns["Id"] for ns in private_namespaces()] == [operation["Targets"]["NAMESPACE"]]

@@ -10,9 +10,14 @@ from ansible_collections.mlops.mlflow_aws.plugins.modules import (
     servicediscovery_service,
     servicediscovery_service_info,
 )
+from moto.core.exceptions import JsonRESTError
+from moto.servicediscovery.models import ServiceDiscoveryBackend
 
+from tests.support import moto_env
 from tests.support.modules import run_module
-from tests.support.moto_env import REGION, moto_aws  # noqa: F401 - fixture
+
+REGION = moto_env.REGION
+moto_aws = moto_env.moto_aws  # the fixture, by name
 
 pytestmark = pytest.mark.usefixtures("moto_aws")
 
@@ -290,3 +295,19 @@ def test_info_by_namespace_name_and_id(capsys: pytest.CaptureFixture[str], names
     assert info(id="srv-doesnotexist") == []
     assert len(info(name="mlflow")) == 2
     assert info(namespace_id=namespace_id, name="nginx") == []
+
+
+def test_aws_refusal_to_delete_is_reported_clearly(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, namespace_id: str, created: dict
+) -> None:
+    """AWS answers ResourceInUse when an instance registers between the module's check and its delete."""
+
+    def in_use(self: Any, service_id: str) -> None:
+        raise JsonRESTError("ResourceInUse", f"Service {service_id} has associated instances")
+
+    monkeypatch.setattr(ServiceDiscoveryBackend, "delete_service", in_use)
+    result = service(capsys, namespace_id, state="absent")
+    assert result.get("failed") is True
+    assert result["msg"].startswith("Cloud Map service mlflow is in use")
+    assert result["error"]["code"] == "ResourceInUse"
+    assert len(services()) == 1

@@ -102,16 +102,15 @@ def desired_tags(current: dict[str, str], tags: dict[str, str] | None, purge_tag
     return result
 
 
-def apply_tags(client: Any, arn: str, current: dict[str, str], tags: dict[str, str] | None, purge_tags: bool) -> bool:
-    """Make the resource's tags match; returns whether anything was (or, in check mode, would be) written."""
+def apply_tags(client: Any, arn: str, current: dict[str, str], tags: dict[str, str] | None, purge_tags: bool) -> None:
+    """Make the resource's tags match ``tags``/``purge_tags`` (callers skip this in check mode)."""
     if tags is None:
-        return False
+        return
     to_set, to_unset = compare_aws_tags(current, tags, purge_tags)
     if to_unset:
         client.untag_resource(ResourceARN=arn, TagKeys=to_unset, aws_retry=True)
     if to_set:
         client.tag_resource(ResourceARN=arn, Tags=ansible_dict_to_boto3_tag_list(to_set), aws_retry=True)
-    return bool(to_set or to_unset)
 
 
 def tags_change(current: dict[str, str], tags: dict[str, str] | None, purge_tags: bool) -> bool:
@@ -454,6 +453,8 @@ def _records_from_params(dns_config: dict[str, Any]) -> list[dict[str, Any]]:
 
 def validate_service_params(params: dict[str, Any]) -> str | None:
     """An error message for inconsistent service options, checked before any AWS call."""
+    if not params["namespace_id"].startswith("ns-"):
+        return f"namespace_id must be a namespace ID (ns-...), got {params['namespace_id']}"
     dns_config = params.get("dns_config")
     if params["state"] != "present" or not dns_config:
         return None

@@ -29,7 +29,7 @@ options:
     required: true
   namespace_id:
     description:
-      - The ID of the namespace the service belongs to.
+      - The ID (not the ARN) of the namespace the service belongs to.
     type: str
     required: true
   description:

@@ -258,6 +258,14 @@ def test_missing_namespace_is_a_clear_error(capsys: pytest.CaptureFixture[str]) 
     assert result["msg"] == "Cloud Map namespace ns-doesnotexist000000 does not exist"
 
 
+def test_namespace_arn_is_refused_with_a_clear_message(capsys: pytest.CaptureFixture[str], namespace_id: str) -> None:
+    arn = sd().get_namespace(Id=namespace_id)["Namespace"]["Arn"]
+    result = service(capsys, arn, dns_config=A10)
+    assert result.get("failed") is True
+    assert result["msg"] == f"namespace_id must be a namespace ID (ns-...), got {arn}"
+    assert services() == []
+
+
 @pytest.mark.parametrize(
     ("dns_config", "message"),
     [

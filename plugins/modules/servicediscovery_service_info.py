@@ -1,0 +1,102 @@
+#!/usr/bin/python
+# Copyright: mlops.mlflow_aws contributors
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: servicediscovery_service_info
+short_description: Describe AWS Cloud Map services
+version_added: 0.1.0
+description:
+  - Lists AWS Cloud Map (service discovery) services with their details, tags and number of registered instances.
+  - Selects by O(id), or by O(namespace_id) and/or O(name), or returns all.
+author:
+  - mlops.mlflow_aws maintainers (@mlops)
+options:
+  id:
+    description:
+      - The ID of one service. Takes precedence over O(namespace_id) and O(name).
+    type: str
+  namespace_id:
+    description:
+      - Only services in this namespace.
+    type: str
+  name:
+    description:
+      - Only services with this name.
+    type: str
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Find the MLflow service in the stack's namespace
+  mlops.mlflow_aws.servicediscovery_service_info:
+    namespace_id: "{{ namespace_id }}"
+    name: mlflow
+  register: found
+
+- name: Fail early when it is missing
+  ansible.builtin.assert:
+    that: found.services | length == 1
+    fail_msg: Run the ecs_service tier first (--tags ecs_service)
+"""
+
+RETURN = r"""
+services:
+  description: The matching services (empty when none match).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The service ID.
+      type: str
+      sample: srv-abcdefgh12345678
+    arn:
+      description: The service ARN.
+      type: str
+    name:
+      description: The service name.
+      type: str
+    namespace_id:
+      description: The namespace ID.
+      type: str
+    description:
+      description: The description, when one is set.
+      type: str
+    dns_config:
+      description: The routing policy and DNS records.
+      type: dict
+    health_check_custom_config:
+      description: The custom health check settings, when enabled.
+      type: dict
+    instance_count:
+      description: How many instances are registered.
+      type: int
+    tags:
+      description: The service's tags.
+      type: dict
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import service_info  # noqa: E402
+
+
+def main() -> None:
+    argument_spec = dict(
+        id=dict(type="str"),
+        namespace_id=dict(type="str"),
+        name=dict(type="str"),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module.exit_json(changed=False, services=service_info(module))
+
+
+if __name__ == "__main__":
+    main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import ansible_collections.amazon.aws as amazon_aws
@@ -15,4 +16,8 @@ def install_collection_finder(root: Path) -> None:
         link.parent.mkdir(parents=True, exist_ok=True)
         link.symlink_to(Path("../../.."))
     bundled = Path(amazon_aws.__path__[0]).parents[2]
+    # Importing amazon.aws above cached ansible_collections as a plain namespace package, which would
+    # hide every collection the finder serves (mlops.mlflow_aws): let the finder import them afresh.
+    for name in [n for n in sys.modules if n == "ansible_collections" or n.startswith("ansible_collections.")]:
+        del sys.modules[name]
     _AnsibleCollectionFinder(paths=[str(root / ".collections"), str(bundled)], scan_sys_paths=False)._install()

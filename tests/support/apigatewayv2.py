@@ -44,9 +44,11 @@ def _update_stage(self: ApiGatewayV2Response) -> tuple[int, dict, str]:
     return 200, {}, json.dumps(stage.to_json())
 
 
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A mocked AWS account (dummy credentials, us-east-1); yields an apigatewayv2 boto3 client."""
+def mocked_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A mocked AWS account (dummy credentials, us-east-1); yields an apigatewayv2 boto3 client.
+
+    Test modules wrap it in their own ``aws`` fixture: ``yield from mocked_aws(monkeypatch)``.
+    """
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",

@@ -7,11 +7,16 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils import apigateway
 from ansible_collections.mlops.mlflow_aws.plugins.modules import apigatewayv2_vpc_link as module
 from ansible_collections.mlops.mlflow_aws.plugins.modules import apigatewayv2_vpc_link_info as info_module
 
-from tests.support.apigatewayv2 import aws, ansible_doc_renders  # noqa: F401
+from tests.support.apigatewayv2 import ansible_doc_renders, mocked_aws
 from tests.support.modules import run_module
 
 BASE = {"name": "mlflow-link", "subnet_ids": ["subnet-b", "subnet-a"], "security_group_ids": ["sg-1"]}
 TAGS = {"mlflow:stack": "test"}
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    yield from mocked_aws(monkeypatch)
 
 
 def links(client, name="mlflow-link"):
@@ -78,7 +83,8 @@ def test_subnet_change_replaces_link_and_moves_integrations(aws, capsys):
     moved = aws.get_integration(ApiId=api["ApiId"], IntegrationId=integration["IntegrationId"])
     assert moved["ConnectionId"] == new_id
 
-    groups = run_module(module.main, {**BASE, "subnet_ids": ["subnet-c", "subnet-d"], "security_group_ids": ["sg-2"]}, capsys)
+    new_groups = {**BASE, "subnet_ids": ["subnet-c", "subnet-d"], "security_group_ids": ["sg-2"]}
+    groups = run_module(module.main, new_groups, capsys)
     assert groups["replaced"] is True
     assert links(aws)[0]["SecurityGroupIds"] == ["sg-2"]
 
@@ -162,7 +168,7 @@ class SequenceClient:
         self.statuses = list(statuses)
         self.calls = 0
 
-    def get_vpc_link(self, aws_retry, VpcLinkId):  # noqa: N803
+    def get_vpc_link(self, aws_retry, VpcLinkId):
         self.calls += 1
         return {"VpcLinkId": VpcLinkId, "VpcLinkStatus": self.statuses.pop(0), "VpcLinkStatusMessage": "why"}
 
@@ -189,7 +195,8 @@ def test_waiter_gives_up_at_timeout():
 
 def test_waiter_fails_on_failed_link():
     with pytest.raises(Stop, match="VPC link l1 is FAILED: why"):
-        utils.wait_vpc_link_available(FakeModule(), SequenceClient(["PENDING", "FAILED"]), "l1", 60, sleep=lambda s: None)
+        client = SequenceClient(["PENDING", "FAILED"])
+        utils.wait_vpc_link_available(FakeModule(), client, "l1", 60, sleep=lambda s: None)
 
 
 @pytest.mark.parametrize("name", ["apigatewayv2_vpc_link", "apigatewayv2_vpc_link_info"])

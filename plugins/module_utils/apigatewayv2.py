@@ -562,7 +562,18 @@ def route_target(params: dict) -> str | None:
     return params["target"]
 
 
+def validate_route(module: Any) -> None:
+    params = module.params
+    target = params["target"]
+    if target and not target.startswith("integrations/"):
+        module.fail_json(msg=f"target must be integrations/<integration ID>, got {target!r}")
+    authorization = params["authorization_type"]
+    if params["state"] == "present" and authorization in ("CUSTOM", "JWT") and not params["authorizer_id"]:
+        module.fail_json(msg=f"authorization_type {authorization} requires authorizer_id")
+
+
 def ensure_route(module: Any) -> dict:
+    validate_route(module)
     params = module.params
     client = client_for(module)
     api_id = params["api_id"]

@@ -464,7 +464,7 @@ def validate_integration(module: Any) -> None:
         module.fail_json(msg="connection_type=VPC_LINK requires connection_id (the VPC link ID)")
     if params["connection_id"] and params["connection_type"] != "VPC_LINK":
         module.fail_json(msg="connection_id is only valid with connection_type=VPC_LINK")
-    if params["integration_type"] == "HTTP_PROXY" and not params["integration_uri"]:
+    if params["integration_type"] == "HTTP_PROXY" and not params["integration_uri"] and not params["integration_id"]:
         module.fail_json(msg="integration_type=HTTP_PROXY requires integration_uri")
 
 

@@ -52,7 +52,8 @@ options:
     description: Integration timeout in milliseconds, from 50 to 30000 (the HTTP API limit).
     type: int
   request_parameters:
-    description: Parameter mappings, for example V({"overwrite:path": "$request.path"}).
+    description:
+      - 'Parameter mappings, for example V({"overwrite:path": "$request.path"}).'
     type: dict
   description:
     description: Description of the integration.

@@ -69,8 +69,12 @@ def test_create_noop_update_and_delete(aws, api_and_link, capsys):
 
     by_id = run_module(
         module.main,
-        {"api_id": api_id, "integration_id": integration["integration_id"], "integration_type": "HTTP_PROXY",
-         "integration_method": "GET"},
+        {
+            "api_id": api_id,
+            "integration_id": integration["integration_id"],
+            "integration_type": "HTTP_PROXY",
+            "integration_method": "GET",
+        },
         capsys,
     )
     assert by_id["changed"] is True

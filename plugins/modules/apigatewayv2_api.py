@@ -12,7 +12,7 @@ description:
   - The module fails when several HTTP APIs share the name.
   - Integrations, routes and stages are managed by their own modules.
 author:
-  - mlops.mlflow_aws maintainers
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   name:
     description: Name of the API.

@@ -11,7 +11,7 @@ description:
   - Lists the API Gateway v2 APIs of protocol C(HTTP) in the region, optionally only those with a given
     ID, name or tags.
 author:
-  - mlops.mlflow_aws maintainers
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   api_id:
     description: Only the API with this ID (an empty list when it does not exist).

@@ -16,7 +16,7 @@ description:
   - O(request_parameters) are compared key by key; a mapping present in AWS but absent from the option is
     left in place (remove the integration to drop mappings).
 author:
-  - mlops.mlflow_aws maintainers
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   api_id:
     description: ID of the HTTP API.

@@ -11,7 +11,7 @@ description:
   - Create, update in place and delete the route of an HTTP API with a given O(route_key).
   - Options that are omitted are not compared or changed on an existing route.
 author:
-  - mlops.mlflow_aws maintainers
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   api_id:
     description: ID of the HTTP API.

@@ -12,7 +12,7 @@ description:
   - Options that are omitted are not compared or changed on an existing stage.
   - Tags are read and written through the API Gateway tagging API on the stage's ARN.
 author:
-  - mlops.mlflow_aws maintainers
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   api_id:
     description: ID of the HTTP API.

@@ -20,7 +20,7 @@ description:
     run fails until the stale one is removed.
   - A new link is C(PENDING) for a few minutes in AWS before it becomes C(AVAILABLE); see O(wait).
 author:
-  - mlops.mlflow_aws maintainers
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   name:
     description: Name of the VPC link, unique among the VPC links of the region.

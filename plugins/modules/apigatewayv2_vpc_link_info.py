@@ -10,7 +10,7 @@ version_added: 0.1.0
 description:
   - Lists the API Gateway v2 VPC links of the region, optionally only those with a given ID, name or tags.
 author:
-  - mlops.mlflow_aws maintainers
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   vpc_link_id:
     description: Only the link with this ID (an empty list when it does not exist).

@@ -90,7 +90,7 @@ def test_check_mode_writes_nothing(aws, capsys):
 
 
 def test_duplicate_names_fail_clearly(aws, capsys):
-    for _ in range(2):
+    for _attempt in range(2):
         aws.create_api(Name="mlflow-api", ProtocolType="HTTP")
     result = run_module(module.main, {"name": "mlflow-api"}, capsys)
     assert result["failed"] is True

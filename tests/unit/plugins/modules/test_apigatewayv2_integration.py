@@ -133,7 +133,7 @@ def test_bad_input_rejected_before_any_call(aws, api_and_link, capsys, extra, me
 
 
 def test_unknown_integration_id_fails(aws, api_and_link, capsys):
-    api_id, _ = api_and_link
+    api_id = api_and_link[0]
     result = run_module(
         module.main, {"api_id": api_id, "integration_id": "nope", "integration_type": "HTTP_PROXY"}, capsys
     )

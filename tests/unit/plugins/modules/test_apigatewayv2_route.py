@@ -95,7 +95,7 @@ def test_check_mode_writes_nothing(aws, api, capsys):
     ],
 )
 def test_bad_input_rejected_before_any_call(aws, api, capsys, extra, message):
-    api_id, _, _ = api
+    api_id = api[0]
     result = run_module(module.main, {"api_id": api_id, "route_key": PROXY, **extra}, capsys)
     assert result["failed"] is True
     assert message in result["msg"]

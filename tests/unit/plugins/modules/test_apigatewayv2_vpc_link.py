@@ -125,7 +125,7 @@ def test_check_mode_writes_nothing(aws, capsys):
 
 
 def test_duplicate_names_fail_clearly(aws, capsys):
-    for _ in range(2):
+    for _attempt in range(2):
         aws.create_vpc_link(Name="mlflow-link", SubnetIds=["subnet-a"])
     result = run_module(module.main, BASE, capsys)
     assert result["failed"] is True

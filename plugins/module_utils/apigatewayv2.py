@@ -650,12 +650,6 @@ def validate_stage(module: Any) -> None:
         module.fail_json(msg="access_log_settings needs both destination_arn and format (or neither, to disable)")
 
 
-def _stage_tags(module: Any, client: Any, arn: str) -> dict:
-    # Stage tags are read and written through the tagging API (GetTags/TagResource), which every
-    # taggable API Gateway v2 resource supports, rather than through CreateStage/GetStage.
-    return call(module, client, "get_tags", "Could not read stage tags", ResourceArn=arn).get("Tags") or {}
-
-
 def ensure_stage(module: Any) -> dict:
     validate_stage(module)
     params = module.params
@@ -664,8 +658,6 @@ def ensure_stage(module: Any) -> dict:
     name = params["stage_name"]
     arn = resource_arn(client, f"/apis/{api_id}/stages/{name}")
     current = get_or_none(module, client, "get_stage", "Could not read stage", ApiId=api_id, StageName=name)
-    if current is not None:
-        current = dict(current, Tags=_stage_tags(module, client, arn))
     if params["state"] == "absent":
         if current is None:
             return outcome(False, "stage", {}, {}, {})
@@ -686,10 +678,7 @@ def ensure_stage(module: Any) -> dict:
         create = dict(desired, StageName=name, Tags=params["tags"] or {})
         if module.check_mode:
             return outcome(True, "stage", {}, view(create, _STAGE_FIELDS), snake(create))
-        call(module, client, "create_stage", "Could not create stage", ApiId=api_id, StageName=name, **desired)
-        apply_tags(module, client, arn, params["tags"] or {}, [])
-        stage = call(module, client, "get_stage", "Could not read stage", ApiId=api_id, StageName=name)
-        stage["Tags"] = _stage_tags(module, client, arn)
+        stage = call(module, client, "create_stage", "Could not create stage", ApiId=api_id, **create)
         return outcome(True, "stage", {}, view(stage, _STAGE_FIELDS), snake(stage))
 
     changes = changed_fields(desired, current)
@@ -717,5 +706,4 @@ def ensure_stage(module: Any) -> dict:
             )
         apply_tags(module, client, arn, to_set, to_remove)
         after = call(module, client, "get_stage", "Could not read stage", ApiId=api_id, StageName=name)
-        after["Tags"] = _stage_tags(module, client, arn)
     return outcome(changed, "stage", view(current, _STAGE_FIELDS), view(after, _STAGE_FIELDS), snake(after))

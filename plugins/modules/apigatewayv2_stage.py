@@ -10,7 +10,8 @@ version_added: 0.1.0
 description:
   - Create, update in place and delete a stage of an HTTP API.
   - Options that are omitted are not compared or changed on an existing stage.
-  - Tags are read and written through the API Gateway tagging API on the stage's ARN.
+  - Tags are given to CreateStage and read from GetStage; later changes go through the tagging API
+    (TagResource, UntagResource) on the stage's ARN.
 author:
   - mlops.mlflow_aws maintainers (@mlops)
 options:

@@ -1,9 +1,13 @@
-"""In-process moto for the apigatewayv2 module tests, with the UpdateStage call moto 5.2.5 lacks.
+"""In-process moto for the apigatewayv2 module tests, with two stage behaviours of AWS that moto 5.2.5 lacks.
 
-moto answers UpdateStage with NotImplementedError. ``aws`` adds it to moto's API Gateway v2 responses for
-the duration of a test with AWS's semantics (the fields given replace the stage's), so the stage module's
-update path runs against a backend that keeps state instead of against canned answers.
-(DeleteAccessLogSettings is missing too, and its URL is not routed by moto, so it is not covered here.)
+- moto answers UpdateStage with NotImplementedError: it is added with AWS's semantics (the fields given
+  replace the stage's).
+- moto keeps a stage's tags from CreateStage apart from those set by TagResource/UntagResource on the
+  stage's ARN, and GetStage shows only the former; in AWS they are one set. Stages here keep their tags
+  in moto's tagging service, so GetStage shows what TagResource did.
+Both last only for one test, so the stage module's update paths run against a backend that keeps state
+instead of canned answers. DeleteAccessLogSettings is missing too, and moto does not route its URL, so
+that call is not covered.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from urllib.parse import unquote
 import boto3
 import pytest
 from moto import mock_aws
+from moto.apigatewayv2 import models
 from moto.apigatewayv2.responses import ApiGatewayV2Response
 
 REGION = "us-east-1"
@@ -44,6 +49,21 @@ def _update_stage(self: ApiGatewayV2Response) -> tuple[int, dict, str]:
     return 200, {}, json.dumps(stage.to_json())
 
 
+_moto_stage_init = models.Stage.__init__
+_moto_stage_to_json = models.Stage.to_json
+
+
+def _stage_init(self: models.Stage, api: models.Api, config: dict[str, Any]) -> None:
+    _moto_stage_init(self, api, config)
+    self.tagged_arn = f"{api.arn}/stages/{self.name}"
+    self.tagging_backend = api.backend
+    api.backend.tag_resource(self.tagged_arn, config.get("tags") or {})
+
+
+def _stage_to_json(self: models.Stage) -> dict[str, Any]:
+    return {**_moto_stage_to_json(self), "tags": self.tagging_backend.get_tags(self.tagged_arn)}
+
+
 def mocked_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A mocked AWS account (dummy credentials, us-east-1); yields an apigatewayv2 boto3 client.
 
@@ -60,6 +80,8 @@ def mocked_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_URL", "EC2_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(ApiGatewayV2Response, "update_stage", _update_stage, raising=False)
+    monkeypatch.setattr(models.Stage, "__init__", _stage_init)
+    monkeypatch.setattr(models.Stage, "to_json", _stage_to_json)
     with mock_aws():
         yield boto3.client("apigatewayv2", region_name=REGION)
 

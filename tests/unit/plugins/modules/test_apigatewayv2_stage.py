@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.modules import apigatewayv2_stage as module
 
-from tests.support.apigatewayv2 import REGION, ansible_doc_renders, mocked_aws
+from tests.support.apigatewayv2 import ansible_doc_renders, mocked_aws
 from tests.support.modules import run_module
 
 TAGS = {"mlflow:stack": "test"}
@@ -25,12 +25,8 @@ def api_id(aws):
 
 
 def stage(client, api_id, name="$default"):
-    found = client.get_stages(ApiId=api_id)["Items"]
-    matches = [s for s in found if s["StageName"] == name]
-    if not matches:
-        return None
-    arn = f"arn:aws:apigateway:{REGION}::/apis/{api_id}/stages/{name}"
-    return {**matches[0], "Tags": client.get_tags(ResourceArn=arn)["Tags"]}
+    matches = [s for s in client.get_stages(ApiId=api_id)["Items"] if s["StageName"] == name]
+    return matches[0] if matches else None
 
 
 def test_create_noop_update_and_delete(aws, api_id, capsys):

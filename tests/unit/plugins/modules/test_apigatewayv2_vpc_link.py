@@ -124,6 +124,38 @@ def test_check_mode_writes_nothing(aws, capsys):
     assert links(aws) == [before]
 
 
+@pytest.fixture
+def pending_first(monkeypatch):
+    """Links report PENDING on their first two reads, as AWS does after CreateVpcLink (moto: AVAILABLE at once)."""
+    from moto.apigatewayv2 import models
+
+    reads = {}
+    moto_to_json = models.VpcLink.to_json
+
+    def to_json(self):
+        reads[self.id] = reads.get(self.id, 0) + 1
+        return {**moto_to_json(self), **({"vpcLinkStatus": "PENDING"} if reads[self.id] <= 2 else {})}
+
+    monkeypatch.setattr(models.VpcLink, "to_json", to_json)
+    monkeypatch.setattr(utils, "_POLL_SECONDS", 0)
+    return reads
+
+
+def test_create_waits_until_available(aws, pending_first, capsys):
+    created = run_module(module.main, BASE, capsys)
+    assert created["changed"] is True
+    assert created["vpc_link"]["vpc_link_status"] == "AVAILABLE"
+    assert pending_first[created["vpc_link"]["vpc_link_id"]] == 3  # create, a PENDING read, the AVAILABLE read
+
+
+def test_create_without_wait_returns_pending(aws, pending_first, capsys):
+    created = run_module(module.main, {**BASE, "wait": False}, capsys)
+    assert created["vpc_link"]["vpc_link_status"] == "PENDING"
+    again = run_module(module.main, BASE, capsys)  # a later run with wait=true waits for it, changing nothing
+    assert again["changed"] is False
+    assert again["vpc_link"]["vpc_link_status"] == "AVAILABLE"
+
+
 def test_duplicate_names_fail_clearly(aws, capsys):
     for _attempt in range(2):
         aws.create_vpc_link(Name="mlflow-link", SubnetIds=["subnet-a"])

@@ -1,0 +1,122 @@
+#!/usr/bin/python
+# Copyright: mlops.mlflow_aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: apigatewayv2_route
+short_description: Manage routes of API Gateway v2 HTTP APIs
+version_added: 0.1.0
+description:
+  - Create, update in place and delete the route of an HTTP API with a given O(route_key).
+  - Options that are omitted are not compared or changed on an existing route.
+author:
+  - mlops.mlflow_aws maintainers (@mlops)
+options:
+  api_id:
+    description: ID of the HTTP API.
+    type: str
+    required: true
+  route_key:
+    description: Method and path of the route, for example C(ANY /{proxy+}), or C($default).
+    type: str
+    required: true
+  target:
+    description: Target of the route, C(integrations/<integration ID>). Mutually exclusive with O(integration_id).
+    type: str
+  integration_id:
+    description: ID of the integration to target; a shorthand for O(target=integrations/<integration_id>).
+    type: str
+  authorization_type:
+    description: Authorization of the route.
+    type: str
+    choices: [NONE, AWS_IAM, CUSTOM, JWT]
+    default: NONE
+  authorizer_id:
+    description: ID of the authorizer, for O(authorization_type=CUSTOM) or O(authorization_type=JWT).
+    type: str
+  state:
+    description: Whether the route should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Every path to the integration
+  mlops.mlflow_aws.apigatewayv2_route:
+    api_id: "{{ api.api.api_id }}"
+    route_key: "ANY /{proxy+}"
+    integration_id: "{{ integration.integration.integration_id }}"
+
+- name: Catch-all route
+  mlops.mlflow_aws.apigatewayv2_route:
+    api_id: "{{ api.api.api_id }}"
+    route_key: $default
+    target: "integrations/{{ integration.integration.integration_id }}"
+
+- name: Remove a route
+  mlops.mlflow_aws.apigatewayv2_route:
+    api_id: "{{ api.api.api_id }}"
+    route_key: "GET /old"
+    state: absent
+"""
+
+RETURN = r"""
+route:
+  description: The route; empty when O(state=absent).
+  returned: always
+  type: dict
+  contains:
+    route_id:
+      description: ID of the route.
+      type: str
+    route_key:
+      description: Method and path of the route.
+      type: str
+      sample: ANY /{proxy+}
+    target:
+      description: Target of the route.
+      type: str
+      sample: integrations/abc123
+    authorization_type:
+      description: Authorization of the route.
+      type: str
+      sample: NONE
+    authorizer_id:
+      description: ID of the authorizer.
+      type: str
+    api_key_required:
+      description: Whether an API key is required.
+      type: bool
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_route  # noqa: E402
+
+
+def main() -> None:
+    argument_spec = dict(
+        api_id=dict(type="str", required=True),
+        route_key=dict(type="str", required=True, no_log=False),
+        target=dict(type="str"),
+        integration_id=dict(type="str"),
+        authorization_type=dict(type="str", choices=["NONE", "AWS_IAM", "CUSTOM", "JWT"], default="NONE"),
+        authorizer_id=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=[("target", "integration_id")],
+        supports_check_mode=True,
+    )
+    module.exit_json(**ensure_route(module))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+"""apigatewayv2_vpc_link against in-process moto, and its waiter against AWS's PENDING status."""
+
+from __future__ import annotations
+
+import pytest
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils import apigatewayv2 as utils
+from ansible_collections.mlops.mlflow_aws.plugins.modules import apigatewayv2_vpc_link as module
+from ansible_collections.mlops.mlflow_aws.plugins.modules import apigatewayv2_vpc_link_info as info_module
+
+from tests.support.apigatewayv2 import ansible_doc_renders, mocked_aws
+from tests.support.modules import run_module
+
+BASE = {"name": "mlflow-link", "subnet_ids": ["subnet-b", "subnet-a"], "security_group_ids": ["sg-1"]}
+TAGS = {"mlflow:stack": "test"}
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    yield from mocked_aws(monkeypatch)
+
+
+def links(client, name="mlflow-link"):
+    return [link for link in client.get_vpc_links()["Items"] if link["Name"] == name]
+
+
+def test_create_noop_tags_and_delete(aws, capsys):
+    created = run_module(module.main, {**BASE, "tags": TAGS}, capsys)
+    assert created["changed"] is True
+    link = created["vpc_link"]
+    assert link["vpc_link_status"] == "AVAILABLE"
+    assert sorted(link["subnet_ids"]) == ["subnet-a", "subnet-b"]
+    assert link["tags"] == TAGS
+    assert created["diff"]["before"] == {}
+    [stored] = links(aws)
+    assert stored["VpcLinkId"] == link["vpc_link_id"] and stored["Tags"] == TAGS
+
+    again = run_module(module.main, {**BASE, "subnet_ids": ["subnet-a", "subnet-b"], "tags": TAGS}, capsys)
+    assert again["changed"] is False
+    assert again["vpc_link"]["vpc_link_id"] == link["vpc_link_id"]
+
+    retagged = run_module(module.main, {**BASE, "tags": {"owner": "ml"}, "purge_tags": False}, capsys)
+    assert retagged["changed"] is True
+    assert retagged["diff"]["after"]["tags"] == {**TAGS, "owner": "ml"}
+    assert links(aws)[0]["Tags"] == {**TAGS, "owner": "ml"}
+    purged = run_module(module.main, {**BASE, "tags": TAGS}, capsys)
+    assert purged["changed"] is True
+    assert links(aws)[0]["Tags"] == TAGS
+    assert links(aws)[0]["VpcLinkId"] == link["vpc_link_id"]
+
+    deleted = run_module(module.main, {"name": "mlflow-link", "state": "absent"}, capsys)
+    assert deleted["changed"] is True
+    assert deleted["diff"]["after"] == {}
+    assert links(aws) == []
+    absent = run_module(module.main, {"name": "mlflow-link", "state": "absent"}, capsys)
+    assert absent["changed"] is False
+
+
+def test_subnet_change_replaces_link_and_moves_integrations(aws, capsys):
+    old = run_module(module.main, {**BASE, "tags": TAGS}, capsys)["vpc_link"]
+    api = aws.create_api(Name="api", ProtocolType="HTTP")
+    integration = aws.create_integration(
+        ApiId=api["ApiId"],
+        IntegrationType="HTTP_PROXY",
+        IntegrationUri="arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/alb/1/2",
+        IntegrationMethod="ANY",
+        ConnectionType="VPC_LINK",
+        ConnectionId=old["vpc_link_id"],
+        PayloadFormatVersion="1.0",
+    )
+
+    result = run_module(module.main, {**BASE, "subnet_ids": ["subnet-c", "subnet-d"]}, capsys)
+    assert result["changed"] is True
+    assert result["replaced"] is True
+    assert result["replaced_vpc_link_id"] == old["vpc_link_id"]
+    assert result["diff"]["before"]["subnet_ids"] == ["subnet-a", "subnet-b"]
+    assert result["diff"]["after"]["subnet_ids"] == ["subnet-c", "subnet-d"]
+    new_id = result["vpc_link"]["vpc_link_id"]
+    assert new_id != old["vpc_link_id"]
+    [stored] = links(aws)
+    assert stored["VpcLinkId"] == new_id
+    assert stored["Tags"] == TAGS  # tags carried over when not given
+    assert result["migrated_integrations"] == [{"api_id": api["ApiId"], "integration_id": integration["IntegrationId"]}]
+    moved = aws.get_integration(ApiId=api["ApiId"], IntegrationId=integration["IntegrationId"])
+    assert moved["ConnectionId"] == new_id
+
+    new_groups = {**BASE, "subnet_ids": ["subnet-c", "subnet-d"], "security_group_ids": ["sg-2"]}
+    groups = run_module(module.main, new_groups, capsys)
+    assert groups["replaced"] is True
+    assert links(aws)[0]["SecurityGroupIds"] == ["sg-2"]
+
+
+def test_replacement_of_link_in_use_refused_without_migration(aws, capsys):
+    old = run_module(module.main, BASE, capsys)["vpc_link"]
+    api = aws.create_api(Name="api", ProtocolType="HTTP")
+    aws.create_integration(
+        ApiId=api["ApiId"],
+        IntegrationType="HTTP_PROXY",
+        IntegrationUri="http://example.invalid",
+        IntegrationMethod="ANY",
+        ConnectionType="VPC_LINK",
+        ConnectionId=old["vpc_link_id"],
+        PayloadFormatVersion="1.0",
+    )
+    result = run_module(module.main, {**BASE, "subnet_ids": ["subnet-z"], "migrate_integrations": False}, capsys)
+    assert result["failed"] is True
+    assert "migrate_integrations is false" in result["msg"]
+    assert [link["VpcLinkId"] for link in links(aws)] == [old["vpc_link_id"]]
+
+
+def test_check_mode_writes_nothing(aws, capsys):
+    created = run_module(module.main, {**BASE, "tags": TAGS}, capsys, check_mode=True)
+    assert created["changed"] is True
+    assert created["diff"]["after"]["subnet_ids"] == ["subnet-a", "subnet-b"]
+    assert links(aws) == []
+
+    run_module(module.main, {**BASE, "tags": TAGS}, capsys)
+    [before] = links(aws)
+    replaced = run_module(module.main, {**BASE, "subnet_ids": ["subnet-x"], "tags": {}}, capsys, check_mode=True)
+    assert replaced["changed"] is True and replaced["replaced"] is True
+    retagged = run_module(module.main, {**BASE, "tags": {"a": "b"}}, capsys, check_mode=True)
+    assert retagged["changed"] is True
+    deleted = run_module(module.main, {"name": "mlflow-link", "state": "absent"}, capsys, check_mode=True)
+    assert deleted["changed"] is True
+    assert links(aws) == [before]
+
+
+@pytest.fixture
+def pending_first(monkeypatch):
+    """Links report PENDING on their first two reads, as AWS does after CreateVpcLink (moto: AVAILABLE at once)."""
+    from moto.apigatewayv2 import models
+
+    reads = {}
+    moto_to_json = models.VpcLink.to_json
+
+    def to_json(self):
+        reads[self.id] = reads.get(self.id, 0) + 1
+        return {**moto_to_json(self), **({"vpcLinkStatus": "PENDING"} if reads[self.id] <= 2 else {})}
+
+    monkeypatch.setattr(models.VpcLink, "to_json", to_json)
+    monkeypatch.setattr(utils, "_POLL_SECONDS", 0)
+    return reads
+
+
+def test_create_waits_until_available(aws, pending_first, capsys):
+    created = run_module(module.main, BASE, capsys)
+    assert created["changed"] is True
+    assert created["vpc_link"]["vpc_link_status"] == "AVAILABLE"
+    assert pending_first[created["vpc_link"]["vpc_link_id"]] == 3  # create, a PENDING read, the AVAILABLE read
+
+
+def test_create_without_wait_returns_pending(aws, pending_first, capsys):
+    created = run_module(module.main, {**BASE, "wait": False}, capsys)
+    assert created["vpc_link"]["vpc_link_status"] == "PENDING"
+    again = run_module(module.main, BASE, capsys)  # a later run with wait=true waits for it, changing nothing
+    assert again["changed"] is False
+    assert again["vpc_link"]["vpc_link_status"] == "AVAILABLE"
+
+
+def test_duplicate_names_fail_clearly(aws, capsys):
+    for _attempt in range(2):
+        aws.create_vpc_link(Name="mlflow-link", SubnetIds=["subnet-a"])
+    result = run_module(module.main, BASE, capsys)
+    assert result["failed"] is True
+    assert "Found 2 VPC links named mlflow-link" in result["msg"]
+
+
+def test_missing_subnets_rejected_before_any_call(aws, capsys):
+    result = run_module(module.main, {"name": "mlflow-link"}, capsys)
+    assert result["failed"] is True
+    assert "subnet_ids" in result["msg"]
+
+
+def test_info_by_name_id_and_tags(aws, capsys):
+    first = run_module(module.main, {**BASE, "tags": TAGS}, capsys)["vpc_link"]
+    run_module(module.main, {**BASE, "name": "other", "tags": {"mlflow:stack": "other"}}, capsys)
+    by_tag = run_module(info_module.main, {"tags": TAGS}, capsys)
+    assert [link["vpc_link_id"] for link in by_tag["vpc_links"]] == [first["vpc_link_id"]]
+    by_id = run_module(info_module.main, {"vpc_link_id": first["vpc_link_id"]}, capsys)
+    assert by_id["vpc_links"][0]["name"] == "mlflow-link"
+    by_name = run_module(info_module.main, {"name": "other"}, capsys)
+    assert by_name["vpc_links"][0]["tags"] == {"mlflow:stack": "other"}
+    everything = run_module(info_module.main, {}, capsys)
+    assert len(everything["vpc_links"]) == 2
+    assert run_module(info_module.main, {"vpc_link_id": "missing"}, capsys)["vpc_links"] == []
+
+
+class Stop(Exception):
+    pass
+
+
+class FakeModule:
+    def fail_json(self, **kwargs):
+        raise Stop(kwargs["msg"])
+
+
+class SequenceClient:
+    """get_vpc_link answers with the given statuses in turn (AWS reports PENDING before AVAILABLE)."""
+
+    def __init__(self, statuses):
+        self.statuses = list(statuses)
+        self.calls = 0
+
+    def get_vpc_link(self, aws_retry, VpcLinkId):
+        self.calls += 1
+        return {"VpcLinkId": VpcLinkId, "VpcLinkStatus": self.statuses.pop(0), "VpcLinkStatusMessage": "why"}
+
+
+def test_waiter_polls_through_pending():
+    client = SequenceClient(["PENDING", "PENDING", "AVAILABLE"])
+    sleeps = []
+    link = utils.wait_vpc_link_available(FakeModule(), client, "l1", 60, sleep=sleeps.append, clock=lambda: 0.0)
+    assert link["VpcLinkStatus"] == "AVAILABLE"
+    assert client.calls == 3 and len(sleeps) == 2
+
+
+def test_waiter_gives_up_at_timeout():
+    now = [0.0]
+
+    def sleep(seconds):
+        now[0] += seconds
+
+    client = SequenceClient(["PENDING"] * 100)
+    with pytest.raises(Stop, match="Timed out after 12s"):
+        utils.wait_vpc_link_available(FakeModule(), client, "l1", 12, sleep=sleep, clock=lambda: now[0])
+    assert client.calls < 10
+
+
+def test_waiter_fails_on_failed_link():
+    with pytest.raises(Stop, match="VPC link l1 is FAILED: why"):
+        client = SequenceClient(["PENDING", "FAILED"])
+        utils.wait_vpc_link_available(FakeModule(), client, "l1", 60, sleep=lambda s: None)
+
+
+@pytest.mark.parametrize("name", ["apigatewayv2_vpc_link", "apigatewayv2_vpc_link_info"])
+def test_ansible_doc_renders(name):
+    ansible_doc_renders(name)

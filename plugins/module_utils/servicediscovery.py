@@ -1,5 +1,5 @@
 # Copyright: mlops.mlflow_aws contributors
-# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """AWS Cloud Map (servicediscovery) helpers shared by the namespace and service modules.
 
 Cloud Map namespace create/update/delete, service update and instance deregistration are

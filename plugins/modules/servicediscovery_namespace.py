@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # Copyright: mlops.mlflow_aws contributors
-# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 

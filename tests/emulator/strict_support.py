@@ -42,7 +42,7 @@ def refused(call: Callable[..., Any], code: str, **kwargs: Any) -> ClientError:
 
 
 def request_log(emulator: launcher.Emulator) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(f"{emulator.url}/__emulator/requests") as response:  # noqa: S310 - loopback
+    with urllib.request.urlopen(f"{emulator.url}/__emulator/requests") as response:
         return json.load(response)
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 
 import pytest
 from werkzeug.test import Client
 
 from emulator import extensions, launcher
 from emulator.server import build_app
+from emulator.settings import MOTO_SETTINGS
 from emulator.strict import STRICT_ENV, strict_enabled
 
 
@@ -36,18 +38,26 @@ def _health_extensions(app: object) -> list[str]:
     return json.loads(response.get_data())["extensions"]
 
 
+@pytest.fixture
+def moto_settings_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """build_app sets moto's settings in this process's environment: undo that after the test."""
+    for key in MOTO_SETTINGS:
+        monkeypatch.delenv(key, raising=False)
+        monkeypatch.setenv(key, MOTO_SETTINGS[key])
+
+
+@pytest.mark.usefixtures("moto_settings_restored")
 def test_app_is_strict_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(STRICT_ENV, raising=False)
     assert set(extensions.STRICT) <= set(_health_extensions(build_app()))
 
 
+@pytest.mark.usefixtures("moto_settings_restored")
 def test_app_is_lax_when_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(STRICT_ENV, "0")
     assert not set(extensions.STRICT) & set(_health_extensions(build_app()))
 
 
 def test_session_emulator_is_strict(emulator: launcher.Emulator) -> None:
-    import urllib.request
-
-    with urllib.request.urlopen(f"{emulator.url}/__emulator/health") as response:  # noqa: S310 - loopback
+    with urllib.request.urlopen(f"{emulator.url}/__emulator/health") as response:
         assert set(extensions.STRICT) <= set(json.load(response)["extensions"])

@@ -37,8 +37,27 @@ def backend(service: str, request: AwsRequest) -> Any:
 def live_enis(ec2: Any) -> Iterator[Any]:
     """The network interfaces that exist as AWS would see them.
 
-    moto marks a deleted NAT gateway ``deleted`` but keeps its interface (and the EIP mapped on it);
-    AWS removes both, so they hold nothing back.
+    moto keeps the interface of a deleted NAT gateway (with the EIP mapped on it) and of a stopped
+    ECS task; AWS removes them, so they hold nothing back.
     """
-    gone = {nat._eni.id for nat in list(ec2.nat_gateways.values()) if nat.state in ("deleting", "deleted")}
+    gone = _deleted_nat_gateway_enis(ec2) | _stopped_task_enis(ec2)
     return (eni for eni in list(ec2.enis.values()) if eni.id not in gone)
+
+
+def _deleted_nat_gateway_enis(ec2: Any) -> set[str]:
+    return {nat._eni.id for nat in list(ec2.nat_gateways.values()) if nat.state in ("deleting", "deleted")}
+
+
+def _stopped_task_enis(ec2: Any) -> set[str]:
+    from moto.backends import get_backend
+
+    ecs = get_backend("ecs")[ec2.account_id][ec2.region_name]
+    return {
+        detail["value"]
+        for tasks in list(ecs.tasks.values())
+        for task in list(tasks.values())
+        if task.last_status == "STOPPED"
+        for attachment in task.attachments
+        for detail in attachment.get("details", [])
+        if detail.get("name") == "networkInterfaceId"
+    }

@@ -331,3 +331,32 @@ def test_rules_read_the_account_of_the_access_key(emulator: launcher.Emulator) -
     refused(ec2.delete_subnet, DEPENDENCY, SubnetId=subnet_id)
     ec2.delete_network_interface(NetworkInterfaceId=eni_id)
     ec2.delete_subnet(SubnetId=subnet_id)
+
+
+def test_subnet_with_running_task_interface(emulator: launcher.Emulator, net: Network) -> None:
+    """A Fargate task's interface holds its subnet and group until the task stops (moto keeps it; AWS does not)."""
+    group = net.security_group("task")
+    # moto's awsvpc tasks need DNS hostnames on, as the stack's VPC has them.
+    net.ec2.modify_vpc_attribute(VpcId=net.vpc_id, EnableDnsHostnames={"Value": True})
+    ecs = client(emulator, "ecs")
+    cluster, family = unique("cluster"), unique("task")
+    ecs.create_cluster(clusterName=cluster)
+    ecs.register_task_definition(
+        family=family,
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "app", "image": "nginx", "essential": True, "memory": 512}],
+    )
+    task_arn = ecs.run_task(
+        cluster=cluster,
+        taskDefinition=family,
+        launchType="FARGATE",
+        networkConfiguration={"awsvpcConfiguration": {"subnets": [net.subnet_id], "securityGroups": [group]}},
+    )["tasks"][0]["taskArn"]
+    refused(net.ec2.delete_subnet, DEPENDENCY, SubnetId=net.subnet_id)
+    refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)
+    ecs.stop_task(cluster=cluster, task=task_arn, reason="test")
+    net.ec2.delete_security_group(GroupId=group)
+    net.ec2.delete_subnet(SubnetId=net.subnet_id)

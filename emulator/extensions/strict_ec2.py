@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from emulator.moto_state import backend, live_enis
 from emulator.request import AwsRequest
 from emulator.responses import query_error
-from emulator.strict import DeleteRules
+from emulator.strict import DeleteRules, Rule
 
 NAME = "strict_ec2"
 _GONE_STATES = ("deleting", "deleted")
@@ -138,12 +138,19 @@ def detach_internet_gateway(request: AwsRequest) -> Response | None:
 
 
 def _mapped_public_addresses(request: AwsRequest, vpc_id: str) -> list[str]:
-    """Public addresses on interfaces in the VPC: associated EIPs (NAT gateways' included) and auto-assigned ones."""
-    return [
+    """Public addresses in the VPC: on interfaces (EIPs, NAT gateways' included, and auto-assigned ones) and
+    on internet-facing load balancers, whose interfaces moto does not model."""
+    addresses = [
         eni.public_ip
         for eni in live_enis(backend("ec2", request))
         if eni.public_ip and eni.subnet is not None and eni.subnet.vpc_id == vpc_id
     ]
+    addresses += [
+        lb.dns_name
+        for lb in list(backend("elbv2", request).load_balancers.values())
+        if lb.vpc_id == vpc_id and lb.scheme == "internet-facing"
+    ]
+    return addresses
 
 
 def release_address(request: AwsRequest) -> Response | None:
@@ -172,14 +179,11 @@ def _in_use(request: AwsRequest, address: Any) -> bool:
 
 
 def build() -> DeleteRules:
-    return DeleteRules(
-        name=NAME,
-        service="ec2",
-        rules={
-            "DeleteSubnet": delete_subnet,
-            "DeleteSecurityGroup": delete_security_group,
-            "DeleteVpc": delete_vpc,
-            "DetachInternetGateway": detach_internet_gateway,
-            "ReleaseAddress": release_address,
-        },
-    )
+    rules: dict[str, Rule] = {
+        "DeleteSubnet": delete_subnet,
+        "DeleteSecurityGroup": delete_security_group,
+        "DeleteVpc": delete_vpc,
+        "DetachInternetGateway": detach_internet_gateway,
+        "ReleaseAddress": release_address,
+    }
+    return DeleteRules(name=NAME, service="ec2", rules=rules)

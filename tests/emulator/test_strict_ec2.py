@@ -266,6 +266,22 @@ def test_igw_detach_with_associated_address(net: Network) -> None:
     net.ec2.detach_internet_gateway(InternetGatewayId=igw_id, VpcId=net.vpc_id)
 
 
+def test_igw_detach_with_internet_facing_load_balancer(emulator: launcher.Emulator, net: Network) -> None:
+    igw_id = _attached_igw(net)
+    elbv2 = client(emulator, "elbv2")
+    internal_arn = _load_balancer(emulator, net, [net.security_group()])
+    public_arn = elbv2.create_load_balancer(
+        Name=unique("public")[:32],
+        Subnets=net.subnet_ids,
+        SecurityGroups=[net.security_group()],
+        Scheme="internet-facing",
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    refused(net.ec2.detach_internet_gateway, DEPENDENCY, InternetGatewayId=igw_id, VpcId=net.vpc_id)
+    elbv2.delete_load_balancer(LoadBalancerArn=public_arn)
+    net.ec2.detach_internet_gateway(InternetGatewayId=igw_id, VpcId=net.vpc_id)
+    elbv2.delete_load_balancer(LoadBalancerArn=internal_arn)
+
+
 def test_igw_detach_from_another_vpc_is_left_to_moto(net: Network) -> None:
     igw_id = _attached_igw(net)
     _nat_gateway(net)
@@ -360,3 +376,30 @@ def test_subnet_with_running_task_interface(emulator: launcher.Emulator, net: Ne
     ecs.stop_task(cluster=cluster, task=task_arn, reason="test")
     net.ec2.delete_security_group(GroupId=group)
     net.ec2.delete_subnet(SubnetId=net.subnet_id)
+
+
+def _instance(net: Network, subnet_id: str | None) -> str:
+    image_id = "ami-12c6146b"  # moto runs any image id; describing its AMIs takes seconds
+    placement = {"SubnetId": subnet_id} if subnet_id else {}
+    return net.ec2.run_instances(ImageId=image_id, MinCount=1, MaxCount=1, InstanceType="t3.micro", **placement)[
+        "Instances"
+    ][0]["InstanceId"]
+
+
+def test_release_of_instance_address_in_default_vpc_is_allowed(net: Network) -> None:
+    """In the default VPC, AWS disassociates an instance's address on release instead of refusing."""
+    instance_id = _instance(net, None)
+    allocation_id = net.ec2.allocate_address(Domain="vpc")["AllocationId"]
+    net.ec2.associate_address(AllocationId=allocation_id, InstanceId=instance_id)
+    net.ec2.release_address(AllocationId=allocation_id)
+    net.ec2.terminate_instances(InstanceIds=[instance_id])
+
+
+def test_release_of_instance_address_in_other_vpc_is_refused(net: Network) -> None:
+    instance_id = _instance(net, net.subnet_id)
+    allocation_id = net.ec2.allocate_address(Domain="vpc")["AllocationId"]
+    association_id = net.ec2.associate_address(AllocationId=allocation_id, InstanceId=instance_id)["AssociationId"]
+    refused(net.ec2.release_address, "InvalidIPAddress.InUse", AllocationId=allocation_id)
+    net.ec2.disassociate_address(AssociationId=association_id)
+    net.ec2.release_address(AllocationId=allocation_id)
+    net.ec2.terminate_instances(InstanceIds=[instance_id])

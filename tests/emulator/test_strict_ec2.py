@@ -39,7 +39,7 @@ def _vpc_link(emulator: launcher.Emulator, net: Network, groups: list[str]) -> s
 
 
 def test_subnet_with_nat_gateway(net: Network) -> None:
-    nat_id, _ = _nat_gateway(net)
+    nat_id = _nat_gateway(net)[0]
     error = refused(net.ec2.delete_subnet, DEPENDENCY, SubnetId=net.subnet_id)
     assert error.response["Error"]["Message"] == f"The subnet '{net.subnet_id}' has dependencies and cannot be deleted."
     net.ec2.delete_nat_gateway(NatGatewayId=nat_id)
@@ -249,7 +249,7 @@ def _attached_igw(net: Network) -> str:
 
 def test_igw_detach_with_nat_gateway_address(net: Network) -> None:
     igw_id = _attached_igw(net)
-    nat_id, _ = _nat_gateway(net)
+    nat_id = _nat_gateway(net)[0]
     error = refused(net.ec2.detach_internet_gateway, DEPENDENCY, InternetGatewayId=igw_id, VpcId=net.vpc_id)
     assert error.response["Error"]["Message"].startswith(f"Network {net.vpc_id} has some mapped public address(es).")
     net.ec2.delete_nat_gateway(NatGatewayId=nat_id)

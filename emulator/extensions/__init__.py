@@ -20,7 +20,7 @@ STRICT: tuple[str, ...] = (
     "strict_apigatewayv2",
 )
 
-ENABLED: tuple[str, ...] = (*STRICT,)
+ENABLED: tuple[str, ...] = ("sagemaker_studio", *STRICT)
 
 
 def selected(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:

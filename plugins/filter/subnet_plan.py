@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
-
 from ansible_collections.mlops.mlflow_aws.plugins.plugin_utils.subnet_plan import SubnetPlanError, plan_subnets
 
 DOCUMENTATION = r"""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from ansible_collections.mlops.mlflow_aws.plugins.plugin_utils.subnet_plan import SubnetPlanError, plan_subnets
 
 DEFAULT_PREFIXES = {"public": 24, "private": 26, "isolated": 28}
@@ -55,7 +54,6 @@ def test_bad_prefix_is_refused() -> None:
 
 def test_filter_raises_ansible_error() -> None:
     from ansible.errors import AnsibleFilterError
-
     from ansible_collections.mlops.mlflow_aws.plugins.filter.subnet_plan import subnet_plan
 
     assert subnet_plan("10.0.0.0/16", 1)[0] == {"tier": "public", "az_index": 0, "cidr": "10.0.0.0/24"}

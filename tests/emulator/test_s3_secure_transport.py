@@ -52,6 +52,6 @@ def test_other_deny_statements_still_apply(emulator: Emulator) -> None:
     )
     s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
     s3.put_object(Bucket=bucket, Key="open/x", Body=b"x")
-    with pytest.raises(ClientError, match="403|AccessDenied|Forbidden"):
+    with pytest.raises(ClientError, match=r"403|AccessDenied|Forbidden"):
         s3.put_object(Bucket=bucket, Key="locked/x", Body=b"x")
     assert json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"]) == policy

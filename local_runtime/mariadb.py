@@ -26,7 +26,9 @@ class MariaDB:
         """root over the Unix socket (root has no password and no TCP access)."""
         import pymysql
 
-        return pymysql.connect(unix_socket=str(self.socket), user="root", password="", database=database, autocommit=True)
+        return pymysql.connect(
+            unix_socket=str(self.socket), user="root", password="", database=database, autocommit=True
+        )
 
     def create_database(self, name: str, user: str, password: str) -> None:
         """A database and a user that may do anything in it, from any address (MLflow uses TCP)."""
@@ -37,6 +39,7 @@ class MariaDB:
             with connection.cursor() as cursor:
                 cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4")
                 cursor.execute("CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s", (user, password))
+                cursor.execute("ALTER USER %s@'%%' IDENTIFIED BY %s", (user, password))
                 cursor.execute(f"GRANT ALL PRIVILEGES ON `{name}`.* TO %s@'%%'", (user,))
         finally:
             connection.close()
@@ -52,7 +55,7 @@ class MariaDB:
     def ready(self) -> bool:
         try:
             self.admin_connection().close()
-        except Exception:  # noqa: BLE001 - any failure means "not yet"
+        except Exception:  # any failure means "not yet"
             return False
         return True
 

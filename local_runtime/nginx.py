@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import grp
 import os
+import pwd
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +19,6 @@ from local_runtime.processes import LocalRuntimeError, Service, free_port, http_
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NGINX_FILES = PROJECT_ROOT / "files" / "nginx"
 START_TIMEOUT_S = 30.0
-# Workers drop to an unprivileged user when nginx starts as root, as in the image.
-WORKER_USER = "nobody"
 
 MAIN_CONF = """\
 {user_line}
@@ -56,16 +55,9 @@ class Nginx:
         return self.conf_dir / "auth" / "htpasswd"
 
 
-def _worker_group() -> str:
-    if os.geteuid() == 0:
-        for name in ("nogroup", "nobody"):
-            try:
-                grp.getgrnam(name)
-            except KeyError:
-                continue
-            return name
-        raise LocalRuntimeError("no 'nogroup' or 'nobody' group for nginx's workers")
-    return grp.getgrgid(os.getegid()).gr_name
+def _worker_identity() -> tuple[str, str]:
+    """The invoking user: unlike the image's nginx user it can read the htpasswd wherever it lives."""
+    return pwd.getpwuid(os.geteuid()).pw_name, grp.getgrgid(os.getegid()).gr_name
 
 
 def start(base_dir: Path, upstream: str, username: str, password: str, base_env: dict[str, str]) -> Nginx:
@@ -75,10 +67,9 @@ def start(base_dir: Path, upstream: str, username: str, password: str, base_env:
     conf_dir = base_dir / "conf"
     (base_dir / "tmp").mkdir(parents=True, exist_ok=True)
     conf_dir.mkdir(parents=True, exist_ok=True)
-    # The workers' user must reach the htpasswd, as the nginx user does in the image.
-    for directory in (base_dir, conf_dir):
-        directory.chmod(0o711)
-    user_line = f"user {WORKER_USER} {_worker_group()};" if os.geteuid() == 0 else ""
+    user, group = _worker_identity()
+    # Started as root, nginx would drop its workers to "nobody", who may not reach a private directory.
+    user_line = f"user {user} {group};" if os.geteuid() == 0 else ""
     (conf_dir / "nginx.conf").write_text(MAIN_CONF.format(user_line=user_line, base=base_dir))
     port = free_port()
     env = {
@@ -90,7 +81,7 @@ def start(base_dir: Path, upstream: str, username: str, password: str, base_env:
         "NGINX_TEMPLATE": str(NGINX_FILES / "mlflow.conf.template"),
         "NGINX_SITE_CONF": str(conf_dir / "mlflow.conf"),
         "HTPASSWD_FILE": str(conf_dir / "auth" / "htpasswd"),
-        "HTPASSWD_GROUP": _worker_group(),
+        "HTPASSWD_GROUP": group,
     }
     command = [
         str(NGINX_FILES / "entrypoint.sh"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -52,10 +53,8 @@ class Service:
             self.popen.wait(timeout=timeout)
 
     def _signal_group(self, signum: int) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.pid, signum)
-        except ProcessLookupError:
-            pass
 
     def _group_alive(self) -> bool:
         if self.popen is not None:
@@ -95,9 +94,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until(
-    service: Service, ready: Callable[[], bool], timeout: float, what: str, interval: float = 0.25
-) -> None:
+def wait_until(service: Service, ready: Callable[[], bool], timeout: float, what: str, interval: float = 0.25) -> None:
     """Poll ``ready`` until true; fail early (with the log's tail) when the process dies."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -22,6 +22,7 @@ from local_runtime import mlflow_server
 from local_runtime import nginx as nginx_module
 from local_runtime.processes import LocalRuntimeError, Service
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STATE_FILE = "runtime.json"
 DATABASE = "mlflowdb"
 DB_USER = "mlflow"
@@ -64,6 +65,8 @@ class Runtime:
     mlflow: mlflow_server.MlflowServer | None = None
     nginx: nginx_module.Nginx | None = None
     workers: int = 2
+    # A temporary directory we made is ours to remove on stop.
+    remove_base_dir: bool = False
     extra_mlflow_env: dict[str, str] = field(default_factory=dict)
 
     # -- what clients need -------------------------------------------------------------------
@@ -98,17 +101,19 @@ class Runtime:
         env = {key: value for key, value in os.environ.items() if not key.startswith(("MLFLOW_", "AWS_"))}
         env.update(QUIET_ENVIRONMENT)
         env.update(self.emulator.environment())
-        env.update({
-            # Only here, in the local runtime: S3 is the emulator's.
-            "MLFLOW_S3_ENDPOINT_URL": self.emulator.url,
-            "USERNAME": db["username"],
-            "PASSWORD": db["password"],
-            "HOST": db["host"],
-            "PORT": str(db["port"]),
-            "DATABASE": database or db["dbname"],
-            "BUCKET": self.bucket,
-            "MLFLOW_WORKERS": str(self.workers),
-        })
+        env.update(
+            {
+                # Only here, in the local runtime: S3 is the emulator's.
+                "MLFLOW_S3_ENDPOINT_URL": self.emulator.url,
+                "USERNAME": db["username"],
+                "PASSWORD": db["password"],
+                "HOST": db["host"],
+                "PORT": str(db["port"]),
+                "DATABASE": database or db["dbname"],
+                "BUCKET": self.bucket,
+                "MLFLOW_WORKERS": str(self.workers),
+            }
+        )
         env.update(self.extra_mlflow_env)
         return env
 
@@ -132,6 +137,8 @@ class Runtime:
             service.stop()
         if self.own_emulator:
             launcher.stop(self.emulator.state_dir)
+        if self.remove_base_dir:
+            shutil.rmtree(self.base_dir, ignore_errors=True)
 
     def save_state(self) -> Path:
         state = {
@@ -158,10 +165,9 @@ class Runtime:
 
 
 def _base_dir(base_dir: Path | None) -> Path:
-    if base_dir is None:
-        return Path(tempfile.mkdtemp(prefix="mlflow-local-runtime-"))
-    base_dir.mkdir(parents=True, exist_ok=True)
-    return base_dir
+    base = Path(tempfile.mkdtemp(prefix="mlflow-local-runtime-")) if base_dir is None else base_dir
+    base.mkdir(parents=True, exist_ok=True)
+    return base
 
 
 def _publish(runtime: Runtime, db: mariadb_module.MariaDB) -> None:
@@ -220,6 +226,7 @@ def start(
         db_secret=f"mlflow/{stack}/db-{suffix}",
         credentials_secret=f"mlflow/{stack}/credentials-{suffix}",
         workers=workers,
+        remove_base_dir=base_dir is None,
         extra_mlflow_env=dict(extra_mlflow_env or {}),
     )
     try:

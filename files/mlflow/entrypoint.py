@@ -266,7 +266,7 @@ def main() -> int:
     except EntrypointError as error:
         log(str(error))
         return 1
-    os.execve(sys.executable, command, server_environment(os.environ, uri))
+    os.execve(sys.executable, command, server_environment(os.environ, uri))  # noqa: S606 - no shell wanted
     return 0  # not reached: execve replaces this process
 
 

@@ -122,7 +122,7 @@ def _alive(pid: int) -> bool:
         return True
     # A zombie child of ours still answers kill(0): reap it if it is ours.
     try:
-        finished, _ = os.waitpid(pid, os.WNOHANG)
+        finished, _status = os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
         return True
     return finished == 0

@@ -29,7 +29,9 @@ class AwsRequest:
     @classmethod
     def from_environ(cls, environ: dict[str, Any]) -> AwsRequest:
         body = _buffer_body(environ)
-        headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")}
+        headers = {
+            key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")
+        }
         if environ.get("CONTENT_TYPE"):
             headers["content-type"] = environ["CONTENT_TYPE"]
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
@@ -57,7 +59,9 @@ class AwsRequest:
         """The parameters of a query-protocol request (form body and query string)."""
         params = {key: values[0] for key, values in self.query.items()}
         if self.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-            params.update({key: values[0] for key, values in parse_qs(self.body.decode(), keep_blank_values=True).items()})
+            params.update(
+                {key: values[0] for key, values in parse_qs(self.body.decode(), keep_blank_values=True).items()}
+            )
         return params
 
 

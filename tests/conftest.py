@@ -12,7 +12,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from emulator import launcher  # noqa: E402
-
 from tests.support.collections import install_collection_finder  # noqa: E402
 
 install_collection_finder(ROOT)

@@ -9,7 +9,7 @@ import importlib
 
 from emulator.middleware import Extension
 
-ENABLED: tuple[str, ...] = ()
+ENABLED: tuple[str, ...] = ("sagemaker_studio",)
 
 
 def load(names: tuple[str, ...] = ENABLED) -> list[Extension]:

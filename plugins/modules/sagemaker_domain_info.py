@@ -1,0 +1,99 @@
+#!/usr/bin/python
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: sagemaker_domain_info
+short_description: Describe Amazon SageMaker Studio domains
+description:
+  - Describe one SageMaker Studio domain by I(domain_id) or I(domain_name), or all domains of the region, with
+    their tags.
+author:
+  - mlops.mlflow_aws maintainers (!UNKNOWN)
+options:
+  domain_name:
+    description:
+      - The name of the domain to describe.
+    type: str
+  domain_id:
+    description:
+      - The ID of the domain to describe. Takes precedence over I(domain_name).
+    type: str
+notes:
+  - Without I(domain_id) and I(domain_name), describes every domain.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Find the Studio domain of the stack
+  mlops.mlflow_aws.sagemaker_domain_info:
+    domain_name: mlflow-studio
+  register: studio
+
+- name: All domains
+  mlops.mlflow_aws.sagemaker_domain_info:
+  register: all_domains
+"""
+
+RETURN = r"""
+domains:
+  description:
+    - The matching domains as DescribeDomain reports them, in snake_case, each with its C(tags).
+    - Empty when none matches.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    domain_arn:
+      description: The ARN of the domain.
+      type: str
+    domain_id:
+      description: The ID of the domain.
+      type: str
+      sample: d-abcdefghijkl
+    domain_name:
+      description: The name of the domain.
+      type: str
+    status:
+      description: The status of the domain.
+      type: str
+      sample: InService
+    auth_mode:
+      description: How users authenticate.
+      type: str
+    vpc_id:
+      description: The VPC of the domain.
+      type: str
+    subnet_ids:
+      description: The subnets of the domain.
+      type: list
+      elements: str
+    default_user_settings:
+      description: The default user settings, in snake_case.
+      type: dict
+    home_efs_file_system_id:
+      description: The home EFS file system of the domain.
+      type: str
+    tags:
+      description: The tags of the domain.
+      type: dict
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import domains_info, sagemaker_client  # noqa: E402
+
+
+def main() -> None:
+    argument_spec = dict(domain_name=dict(type="str"), domain_id=dict(type="str"))
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module.exit_json(changed=False, domains=domains_info(module, sagemaker_client(module)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+#!/usr/bin/python
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: sagemaker_user_profile_info
+short_description: Describe user profiles of Amazon SageMaker Studio domains, with their apps
+description:
+  - Describe one user profile, the profiles of one domain, or all profiles of the region, each with its tags and
+    its apps.
+author:
+  - mlops.mlflow_aws maintainers (!UNKNOWN)
+options:
+  domain_id:
+    description:
+      - The domain whose profiles to describe. Required with I(user_profile_name).
+    type: str
+  user_profile_name:
+    description:
+      - The profile to describe.
+    type: str
+    aliases: [name]
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: The MLflow user and its apps
+  mlops.mlflow_aws.sagemaker_user_profile_info:
+    domain_id: "{{ domain.domain_id }}"
+    user_profile_name: mlflow-user
+  register: profile
+
+- name: Every profile of a domain
+  mlops.mlflow_aws.sagemaker_user_profile_info:
+    domain_id: "{{ domain.domain_id }}"
+"""
+
+RETURN = r"""
+user_profiles:
+  description:
+    - The matching profiles as DescribeUserProfile reports them, in snake_case, each with its C(tags) and C(apps).
+    - Empty when none matches.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    user_profile_arn:
+      description: The ARN of the profile.
+      type: str
+    user_profile_name:
+      description: The name of the profile.
+      type: str
+      sample: mlflow-user
+    domain_id:
+      description: The domain of the profile.
+      type: str
+    status:
+      description: The status of the profile.
+      type: str
+      sample: InService
+    user_settings:
+      description: The user settings, in snake_case.
+      type: dict
+    tags:
+      description: The tags of the profile.
+      type: dict
+    apps:
+      description: The profile's apps as ListApps reports them (including C(Deleted) ones AWS still lists).
+      type: list
+      elements: dict
+      sample: [{app_name: default, app_type: JupyterServer, status: InService}]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import sagemaker_client, user_profiles_info  # noqa: E402
+
+
+def main() -> None:
+    argument_spec = dict(domain_id=dict(type="str"), user_profile_name=dict(type="str", aliases=["name"]))
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        required_by={"user_profile_name": ["domain_id"]},
+        supports_check_mode=True,
+    )
+    module.exit_json(changed=False, user_profiles=user_profiles_info(module, sagemaker_client(module)))
+
+
+if __name__ == "__main__":
+    main()

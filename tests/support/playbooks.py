@@ -1,0 +1,97 @@
+"""Run the collection's playbooks against the emulator, and read the emulator's request log."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from emulator.launcher import Emulator
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+_RECAP = re.compile(r"^localhost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class PlaybookRun:
+    returncode: int
+    output: str
+    seconds: float
+    requests: list[dict[str, Any]]
+
+    @property
+    def changed(self) -> int:
+        return int(self._recap().group(2))
+
+    @property
+    def failed(self) -> bool:
+        return self.returncode != 0
+
+    def _recap(self) -> re.Match[str]:
+        match = _RECAP.search(self.output)
+        assert match, f"no PLAY RECAP in the output:\n{self.output[-3000:]}"
+        return match
+
+
+def run_playbook(
+    emulator: Emulator,
+    playbook: str,
+    *args: str,
+    extra_vars: dict[str, Any] | None = None,
+    env_overrides: dict[str, str | None] | None = None,
+) -> PlaybookRun:
+    """ansible-playbook with the emulator inventory; the request log is cleared first and read after."""
+    env = {**os.environ, **emulator.environment(), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"}
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    for key, value in (env_overrides or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    command = [str(BIN / "ansible-playbook"), f"playbooks/{playbook}", "-i", "inventory/emulator", *args]
+    if extra_vars:
+        command += ["-e", json.dumps(extra_vars)]
+    clear_requests(emulator)
+    started = time.monotonic()
+    process = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
+    seconds = time.monotonic() - started
+    return PlaybookRun(process.returncode, process.stdout + process.stderr, seconds, requests(emulator))
+
+
+def clear_requests(emulator: Emulator) -> None:
+    urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/__emulator/requests", method="DELETE")).close()
+
+
+def requests(emulator: Emulator) -> list[dict[str, Any]]:
+    with urllib.request.urlopen(f"{emulator.url}/__emulator/requests") as response:
+        return json.load(response)
+
+
+def client(emulator: Emulator, service: str) -> Any:
+    env = emulator.environment()
+    return boto3.client(
+        service,
+        endpoint_url=env["AWS_ENDPOINT_URL"],
+        region_name=env["AWS_REGION"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def record_figure(name: str, run: PlaybookRun) -> None:
+    """Keep wall time and request count of notable runs in tests/output/ for the release notes."""
+    path = ROOT / "tests" / "output" / "playbook-figures.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figures = json.loads(path.read_text()) if path.exists() else {}
+    figures[name] = {"seconds": round(run.seconds, 1), "aws_requests": len(run.requests), "changed": run.changed}
+    path.write_text(json.dumps(figures, indent=2) + "\n")

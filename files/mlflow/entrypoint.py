@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Start the MLflow tracking server of one ECS task.
 
 1. Read the database connection from USERNAME, PASSWORD, HOST, PORT, DATABASE (ECS injects them from

@@ -55,7 +55,7 @@ def test_repeated_failed_logins_are_throttled_but_valid_users_are_not(runtime: l
     # A client address of its own (127.0.0.3), so other tests' 401s do not count against it.
     username, password = runtime.credentials()
     wrong = {"Authorization": basic(username, "guess")}
-    statuses = [request(runtime.url, "/", headers=wrong, source="127.0.0.3").status for _ in range(20)]
+    statuses = [request(runtime.url, "/", headers=wrong, source="127.0.0.3").status for _attempt in range(20)]
     assert statuses[:10] == [401] * 10
     assert statuses[-5:] == [429] * 5
     # Another address is unaffected, and so is a valid login from the throttled one.

@@ -177,6 +177,31 @@ def test_passwords_stay_out_of_process_lists_and_logs(runtime: local_runtime.Run
             assert secret.replace("%", "%25").replace("@", "%40") not in text
 
 
+def _group_rss_bytes(pgid: int) -> int:
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if int((proc / "stat").read_text().rsplit(")", 1)[1].split()[2]) != pgid:
+                continue
+            status = (proc / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        rss = next((line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")), "0")
+        total += int(rss) * 1024
+    return total
+
+
+def test_mlflow_fits_beside_nginx_in_the_task_memory(runtime: local_runtime.Runtime, trained: Trained) -> None:
+    """2 workers without the job runner: well under the task's 2 GiB (the runner alone adds ~1.2 GB)."""
+    assert runtime.mlflow is not None
+    processes = _group_command_lines(runtime.mlflow.service.pid)
+    assert not any("huey" in line or "job" in line.split("mlflow")[-1] for line in processes), processes
+    assert len(processes) == 4  # the mlflow CLI, uvicorn's parent, 2 workers
+    assert _group_rss_bytes(runtime.mlflow.service.pid) < 1024**3
+
+
 def test_everything_survives_a_restart_of_mlflow(runtime: local_runtime.Runtime, trained: Trained) -> None:
     client = MlflowClient()
     before_runs = {run.info.run_id for run in client.search_runs([trained.experiment_id])}

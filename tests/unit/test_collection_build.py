@@ -51,7 +51,7 @@ def test_build_installs_offline_and_documents_itself(tmp_path: Path) -> None:
     assert (installed / "ansible_collections" / "mlops" / "mlflow_aws" / "MANIFEST.json").is_file()
     doc = _run(
         str(BIN / "ansible-doc"), "mlops.mlflow_aws.secretsmanager_secret_info",
-        cwd=tmp_path, env={**env, "ANSIBLE_COLLECTIONS_PATH": str(installed)},
+        cwd=tmp_path, env={**env, "ANSIBLE_COLLECTIONS_PATH": str(installed), "ANSIBLE_NOCOLOR": "1"},
     )  # fmt: skip
     assert "MODULE mlops.mlflow_aws.secretsmanager_secret_info" in doc.stdout
     assert "Describe a Secrets Manager secret without reading its value" in doc.stdout

@@ -295,8 +295,10 @@ def test_stack_network_puts_a_vpc_only_domain_in_the_private_subnets(emulator: E
     again = _deploy(emulator, STACK_NET, **net)
     assert again.changed == 0, again.output[-6000:]
 
-    _delete(emulator, STACK_NET, **net)
+    _delete(emulator, STACK_NET, mlflow_teardown_purge_data=True, **net)
     assert _domains_named(emulator, f"{STACK_NET}-studio") == []
+    (efs,) = [e for e in _home_efs(emulator) if e["DomainId"] == domain["DomainId"]]
+    assert efs["HomeEfsFileSystem"] == "Delete", "purging data deletes the home EFS"
     groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [f"{STACK_NET}-studio"]}])
     assert groups["SecurityGroups"] == []
 

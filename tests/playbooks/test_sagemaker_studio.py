@@ -365,3 +365,15 @@ def test_bad_input_fails_before_any_aws_request(emulator: Emulator, extra_vars: 
     assert run.failed
     assert message in run.output, run.output[-3000:]
     assert run.requests == []
+
+
+def test_check_mode_on_a_fresh_stack_writes_nothing(emulator: Emulator) -> None:
+    run = run_playbook(
+        emulator, "site.yml", "--check", "--tags", "sagemaker_studio", extra_vars={"mlflow_stack_name": "sm-dry"}
+    )
+    assert not run.failed, run.output[-5000:]
+    assert run.changed > 0
+    writes = [r["action"] for r in run.requests if r["action"] and r["action"].startswith(("Create", "Put", "Attach"))]
+    assert writes == []
+    assert _domains_named(emulator, "sm-dry-studio") == []
+    assert not _role_exists(emulator, "sm-dry-sagemaker-execution")

@@ -181,9 +181,15 @@ def test_delete_path_removes_a_profile_with_a_running_app_and_our_domain(
     (efs,) = [e for e in _home_efs(emulator) if e["DomainId"] == domain["DomainId"]]
     assert efs["HomeEfsFileSystem"] == "Retain", "the users' home EFS is kept unless data is purged"
 
+    # A role of the same name that is not the stack's (no mlflow:stack tag) is left alone.
+    trust = {"Version": "2012-10-17", "Statement": []}
+    client(emulator, "iam").create_role(
+        RoleName=f"{NEW}-sagemaker-execution", AssumeRolePolicyDocument=json.dumps(trust)
+    )
     again = _delete(emulator, NEW)
     assert again.changed == 0, again.output[-6000:]
     assert not [r for r in again.requests if r["action"] and r["action"].startswith("Delete")]
+    assert _role_exists(emulator, f"{NEW}-sagemaker-execution")
 
 
 # Existing domain: used, never modified

@@ -31,7 +31,9 @@ def _ec2(ec2: Any) -> dict[str, Any]:
     return {
         "vpcs": ids,
         "subnets": [s["SubnetId"] for s in subnets],
-        "route_tables": [t["RouteTableId"] for t in tables if not any(a.get("Main") for a in t.get("Associations", []))],
+        "route_tables": [
+            t["RouteTableId"] for t in tables if not any(a.get("Main") for a in t.get("Associations", []))
+        ],
         "security_groups": [g["GroupName"] for g in groups if g["GroupName"] != "default"],
         "internet_gateways": [
             g["InternetGatewayId"] for g in igws if not {a["VpcId"] for a in g.get("Attachments", [])} & default_vpcs
@@ -67,12 +69,20 @@ def _service_tier(session: boto3.session.Session) -> dict[str, Any]:
     return {
         "ecs_clusters": [c["clusterName"] for c in clusters if c["status"] == "ACTIVE"],
         "task_definitions": ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"],
-        "load_balancers": [lb["LoadBalancerName"] for lb in session.client("elbv2").describe_load_balancers()["LoadBalancers"]],
-        "target_groups": [tg["TargetGroupName"] for tg in session.client("elbv2").describe_target_groups()["TargetGroups"]],
+        "load_balancers": [
+            lb["LoadBalancerName"] for lb in session.client("elbv2").describe_load_balancers()["LoadBalancers"]
+        ],
+        "target_groups": [
+            tg["TargetGroupName"] for tg in session.client("elbv2").describe_target_groups()["TargetGroups"]
+        ],
         "namespaces": [n["Name"] for n in session.client("servicediscovery").list_namespaces()["Namespaces"]],
         "log_groups": [g["logGroupName"] for g in session.client("logs").describe_log_groups()["logGroups"]],
-        "iam_roles": [r["RoleName"] for r in session.client("iam").list_roles(PathPrefix="/")["Roles"] if r["Path"] == "/"],
-        "ecr_repositories": [r["repositoryName"] for r in session.client("ecr").describe_repositories()["repositories"]],
+        "iam_roles": [
+            r["RoleName"] for r in session.client("iam").list_roles(PathPrefix="/")["Roles"] if r["Path"] == "/"
+        ],
+        "ecr_repositories": [
+            r["repositoryName"] for r in session.client("ecr").describe_repositories()["repositories"]
+        ],
         "scalable_targets": [
             t["ResourceId"]
             for t in session.client("application-autoscaling").describe_scalable_targets(ServiceNamespace="ecs")[
@@ -81,7 +91,9 @@ def _service_tier(session: boto3.session.Session) -> dict[str, Any]:
         ],
         "buckets": [b["Name"] for b in session.client("s3").list_buckets()["Buckets"]],
         "ssm_parameters": [
-            p["Name"] for p in session.client("ssm").describe_parameters()["Parameters"] if p["Name"].startswith("/mlflow/")
+            p["Name"]
+            for p in session.client("ssm").describe_parameters()["Parameters"]
+            if p["Name"].startswith("/mlflow/")
         ],
     }
 

@@ -23,7 +23,22 @@ options:
       - The AWS service the resource belongs to.
     type: str
     required: true
-    choices: [ecs, ec2, elasticmapreduce, appstream, dynamodb, rds, sagemaker, custom-resource, comprehend, lambda, cassandra, kafka, elasticache, neptune, workspaces]
+    choices:
+      - ecs
+      - ec2
+      - elasticmapreduce
+      - appstream
+      - dynamodb
+      - rds
+      - sagemaker
+      - custom-resource
+      - comprehend
+      - lambda
+      - cassandra
+      - kafka
+      - elasticache
+      - neptune
+      - workspaces
   resource_id:
     description:
       - The resource, for an ECS service C(service/<cluster>/<service>).

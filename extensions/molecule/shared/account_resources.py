@@ -7,6 +7,8 @@ default VPC and its pieces) belongs to the stack under test. Run with the emulat
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from typing import Any
 
@@ -99,6 +101,10 @@ def _service_tier(session: boto3.session.Session) -> dict[str, Any]:
 
 
 def main() -> int:
+    endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+    if not re.match(r"^http://127\.0\.0\.1:[0-9]+$", endpoint):
+        print(f"AWS_ENDPOINT_URL must be the emulator on loopback, not {endpoint!r}", file=sys.stderr)
+        return 2
     session = boto3.session.Session()
     resources = {
         **_ec2(session.client("ec2")),

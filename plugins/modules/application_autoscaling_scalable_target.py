@@ -119,9 +119,9 @@ try:  # noqa: SIM105 - the import guard ansible-test expects
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils import application_autoscaling  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils import application_autoscaling
 
 
 def main() -> None:

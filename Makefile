@@ -10,7 +10,7 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 COLLECTION_LINK := .collections/ansible_collections/mlops/mlflow_aws
 
-.PHONY: demo test venv venv-test collections emulator emulator-stop lint sanity pytest system-deps build clean
+.PHONY: demo test venv venv-test collections emulator emulator-stop lint sanity pytest molecule system-deps build clean
 
 demo: venv collections
 	$(BIN)/python -m emulator start >/dev/null
@@ -19,7 +19,7 @@ demo: venv collections
 	@echo "Stack outputs (outputs/$(STACK).json):" && cat outputs/$(STACK).json
 	@echo "The emulator keeps running for you to explore: eval \"\$$(.venv/bin/python -m emulator env)\"; stop it with: make emulator-stop"
 
-test: system-deps venv-test collections lint sanity pytest
+test: system-deps venv-test collections lint sanity pytest molecule
 
 venv: $(VENV)/.runtime-installed
 venv-test: $(VENV)/.test-installed
@@ -60,6 +60,11 @@ sanity: venv-test
 
 pytest: venv-test collections
 	pytest
+
+# Teardown scenarios (extensions/molecule), offline, each against its own emulator. SCENARIO=<name> runs one.
+SCENARIO ?=
+molecule: venv-test collections
+	cd extensions && molecule test $(if $(SCENARIO),-s $(SCENARIO),--all)
 
 
 build: venv

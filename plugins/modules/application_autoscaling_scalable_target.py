@@ -1,0 +1,179 @@
+#!/usr/bin/python
+# Copyright: mlops.mlflow_aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: application_autoscaling_scalable_target
+short_description: Register or deregister an Application Auto Scaling scalable target
+version_added: 0.1.0
+description:
+  - Registers a scalable target (such as the desired count of an ECS service) with its capacity range,
+    or deregisters it.
+  - M(community.aws.application_autoscaling_policy) registers the target of a policy it creates, but
+    with O(state=absent) removes only the policy and leaves the target behind; this module removes it.
+  - Deregistering a target also deletes its remaining scaling policies and scheduled actions.
+author:
+  - mlops.mlflow_aws maintainers (@mlops)
+options:
+  service_namespace:
+    description:
+      - The AWS service the resource belongs to.
+    type: str
+    required: true
+    choices:
+      - ecs
+      - ec2
+      - elasticmapreduce
+      - appstream
+      - dynamodb
+      - rds
+      - sagemaker
+      - custom-resource
+      - comprehend
+      - lambda
+      - cassandra
+      - kafka
+      - elasticache
+      - neptune
+      - workspaces
+  resource_id:
+    description:
+      - The resource, for an ECS service C(service/<cluster>/<service>).
+    type: str
+    required: true
+  scalable_dimension:
+    description:
+      - The scalable dimension, for an ECS service C(ecs:service:DesiredCount).
+    type: str
+    required: true
+  min_capacity:
+    description:
+      - The lowest capacity scaling may set. Required with O(state=present).
+    type: int
+  max_capacity:
+    description:
+      - The highest capacity scaling may set. Required with O(state=present).
+    type: int
+  state:
+    description:
+      - Whether the scalable target should be registered.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Scale the MLflow service between 2 and 6 tasks
+  mlops.mlflow_aws.application_autoscaling_scalable_target:
+    service_namespace: ecs
+    resource_id: service/mlflow/mlflow-mlflow
+    scalable_dimension: ecs:service:DesiredCount
+    min_capacity: 2
+    max_capacity: 6
+
+- name: Remove the scalable target once its policy is gone
+  mlops.mlflow_aws.application_autoscaling_scalable_target:
+    service_namespace: ecs
+    resource_id: service/mlflow/mlflow-mlflow
+    scalable_dimension: ecs:service:DesiredCount
+    state: absent
+"""
+
+RETURN = r"""
+scalable_target:
+  description: The registered scalable target; empty when absent, and in check mode.
+  returned: always
+  type: dict
+  contains:
+    service_namespace:
+      description: The AWS service.
+      type: str
+      sample: ecs
+    resource_id:
+      description: The resource.
+      type: str
+      sample: service/mlflow/mlflow-mlflow
+    scalable_dimension:
+      description: The scalable dimension.
+      type: str
+      sample: ecs:service:DesiredCount
+    min_capacity:
+      description: The lowest capacity.
+      type: int
+      sample: 2
+    max_capacity:
+      description: The highest capacity.
+      type: int
+      sample: 6
+"""
+
+try:  # noqa: SIM105 - the import guard ansible-test expects
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils import application_autoscaling
+
+
+def main() -> None:
+    argument_spec = dict(
+        service_namespace=dict(
+            type="str",
+            required=True,
+            choices=[
+                "ecs",
+                "ec2",
+                "elasticmapreduce",
+                "appstream",
+                "dynamodb",
+                "rds",
+                "sagemaker",
+                "custom-resource",
+                "comprehend",
+                "lambda",
+                "cassandra",
+                "kafka",
+                "elasticache",
+                "neptune",
+                "workspaces",
+            ],
+        ),
+        resource_id=dict(type="str", required=True),
+        scalable_dimension=dict(type="str", required=True),
+        min_capacity=dict(type="int"),
+        max_capacity=dict(type="int"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        required_if=[("state", "present", ("min_capacity", "max_capacity"))],
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params["state"] == "present" and not 0 <= params["min_capacity"] <= params["max_capacity"]:
+        module.fail_json(
+            msg=f"min_capacity ({params['min_capacity']}) must be from 0 to max_capacity ({params['max_capacity']})."
+        )
+    conn = application_autoscaling.client(module)
+    try:
+        current = application_autoscaling.describe(conn, params)
+        if params["state"] == "present":
+            result = application_autoscaling.ensure_present(module, conn, current)
+        else:
+            result = application_autoscaling.ensure_absent(module, conn, current)
+    except (BotoCoreError, ClientError) as e:
+        module.fail_json_aws(e, msg=f"Failed to manage the scalable target {params['resource_id']}")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

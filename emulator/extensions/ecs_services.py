@@ -1,7 +1,8 @@
-"""ECS services keep their health check grace period, as AWS does.
+"""ECS services keep their health check grace period and deployment configuration, as AWS does.
 
-moto drops ``healthCheckGracePeriodSeconds`` from CreateService and UpdateService, so a client that compares
-it (community.aws.ecs_service) sees a difference on every run.
+moto drops ``healthCheckGracePeriodSeconds`` and ``deploymentConfiguration`` (the circuit breaker among it)
+from CreateService and UpdateService, so a client that compares them sees a difference on every run and
+DescribeServices cannot show them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ class EcsServices:
             return
         body = request.json()
         grace = body.get("healthCheckGracePeriodSeconds")
-        if grace is None:
+        deployment = body.get("deploymentConfiguration")
+        if grace is None and deployment is None:
             return
         ecs = moto_state.backend("ecs", request)
         try:
@@ -35,7 +37,11 @@ class EcsServices:
         except Exception:
             return
         for service in services:
-            service.health_check_grace_period_seconds = int(grace)
+            if grace is not None:
+                service.health_check_grace_period_seconds = int(grace)
+            if deployment is not None:
+                # moto serializes the model's snake_case attributes through the API's shapes.
+                service.deployment_configuration = deployment
 
 
 def build() -> EcsServices:

@@ -114,7 +114,7 @@ scalable_target:
       sample: 6
 """
 
-try:  # noqa: SIM105 - the import guard ansible-test expects
+try:
     from botocore.exceptions import BotoCoreError, ClientError
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore

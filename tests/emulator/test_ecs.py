@@ -25,15 +25,21 @@ def test_unknown_resource_is_an_error(emulator: Emulator) -> None:
         ecs.list_tags_for_resource(resourceArn="arn:aws:ecs:us-east-1:123456789012:cluster/none-such")
 
 
-def test_service_keeps_its_health_check_grace_period(emulator: Emulator) -> None:
+def test_service_keeps_its_grace_period_and_circuit_breaker(emulator: Emulator) -> None:
     ecs = client(emulator, "ecs")
     cluster = f"g-{uuid.uuid4().hex[:8]}"
     ecs.create_cluster(clusterName=cluster)
     ecs.register_task_definition(family=cluster, containerDefinitions=[{"name": "c", "image": "i", "memory": 64}])
     ecs.create_service(
-        cluster=cluster, serviceName="s", taskDefinition=cluster, desiredCount=0, healthCheckGracePeriodSeconds=60
+        cluster=cluster,
+        serviceName="s",
+        taskDefinition=cluster,
+        desiredCount=0,
+        healthCheckGracePeriodSeconds=60,
+        deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": True}},
     )
     described = ecs.describe_services(cluster=cluster, services=["s"])["services"][0]
     assert described["healthCheckGracePeriodSeconds"] == 60
+    assert described["deploymentConfiguration"]["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
     ecs.update_service(cluster=cluster, service="s", healthCheckGracePeriodSeconds=90)
     assert ecs.describe_services(cluster=cluster, services=["s"])["services"][0]["healthCheckGracePeriodSeconds"] == 90

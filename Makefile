@@ -19,7 +19,7 @@ demo: venv collections
 	@echo "Stack outputs (outputs/$(STACK).json):" && cat outputs/$(STACK).json
 	@echo "The emulator keeps running for you to explore: eval \"\$$(.venv/bin/python -m emulator env)\"; stop it with: make emulator-stop"
 
-test: system-deps venv-test collections lint sanity pytest molecule
+test: system-deps venv-test collections lint sanity molecule pytest
 
 venv: $(VENV)/.runtime-installed
 venv-test: $(VENV)/.test-installed
@@ -58,13 +58,20 @@ lint: venv-test collections
 sanity: venv-test
 	tools/ansible-test-sanity
 
+# One file a worker: each worker has its own emulator, and the playbook suites mostly wait.
 pytest: venv-test collections
-	pytest
+	pytest -n 3 --dist loadfile
 
 # Teardown scenarios (extensions/molecule), offline, each against its own emulator. SCENARIO=<name> runs one.
 SCENARIO ?=
+# Each scenario has its own emulator, and much of a converge is waiting: they run side by side.
+MOLECULE_SCENARIOS := default partial ordering purge
 molecule: venv-test collections
-	cd extensions && molecule test $(if $(SCENARIO),-s $(SCENARIO),--all)
+	mkdir -p tests/output
+	cd extensions && printf '%s\n' $(if $(SCENARIO),$(SCENARIO),$(MOLECULE_SCENARIOS)) | xargs -P 4 -I{} \
+	  sh -c 'start=$$(date +%s); if molecule test -s {} > ../tests/output/molecule-{}.log 2>&1; \
+	    then echo "molecule {}: passed in $$(( $$(date +%s) - start )) s"; \
+	    else echo "molecule {}: FAILED"; tail -n 80 ../tests/output/molecule-{}.log; exit 1; fi' 
 
 
 build: venv

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -92,6 +93,8 @@ def record_figure(name: str, run: PlaybookRun) -> None:
     """Keep wall time and request count of notable runs in tests/output/ for the release notes."""
     path = ROOT / "tests" / "output" / "playbook-figures.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    figures = json.loads(path.read_text()) if path.exists() else {}
-    figures[name] = {"seconds": round(run.seconds, 1), "aws_requests": len(run.requests), "changed": run.changed}
-    path.write_text(json.dumps(figures, indent=2) + "\n")
+    with (path.parent / "playbook-figures.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers record side by side
+        figures = json.loads(path.read_text()) if path.exists() else {}
+        figures[name] = {"seconds": round(run.seconds, 1), "aws_requests": len(run.requests), "changed": run.changed}
+        path.write_text(json.dumps(figures, indent=2) + "\n")

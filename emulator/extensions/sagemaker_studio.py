@@ -24,7 +24,6 @@ retention each was deleted with (Retain, the default, or Delete), for teardown t
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 import time
@@ -33,6 +32,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from emulator import moto_state
 from emulator.request import AwsRequest
 from emulator.responses import json_error, json_result
 
@@ -178,18 +178,6 @@ class RegionState:
     next_home_uid: int = 200001
 
 
-def _account_id(request: AwsRequest) -> str:
-    """The account moto would use for this request (same precedence as moto's BaseResponse)."""
-    if "MOTO_ACCOUNT_ID" in os.environ:
-        return os.environ["MOTO_ACCOUNT_ID"]
-    if "x-moto-account-id" in request.headers:
-        return request.headers["x-moto-account-id"]
-    from moto.iam.models import get_account_id_from
-
-    match = _ACCESS_KEY.search(request.headers.get("authorization", ""))
-    return get_account_id_from(match.group(1)) if match else DEFAULT_ACCOUNT_ID
-
-
 def _moto_domains(account: str, region: str) -> dict[str, Any]:
     from moto.backends import get_backend
 
@@ -256,7 +244,7 @@ class SageMakerStudio:
         handler = self._handlers.get(request.action or "") if request.service == "sagemaker" else None
         if handler is None:
             return None
-        account, region = _account_id(request), request.region or "us-east-1"
+        account, region = moto_state.account_id(request), request.region or "us-east-1"
         with self._lock:
             try:
                 result = handler(account, region, request.json())

@@ -6,21 +6,10 @@ import json
 import urllib.request
 from pathlib import Path
 
-import boto3
 import pytest
 
 from emulator import launcher
-
-
-def _client(emulator: launcher.Emulator, service: str) -> object:
-    env = emulator.environment()
-    return boto3.client(
-        service,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
+from tests.support.playbooks import client
 
 
 def test_serves_on_loopback_and_is_reused(emulator: launcher.Emulator) -> None:
@@ -30,8 +19,8 @@ def test_serves_on_loopback_and_is_reused(emulator: launcher.Emulator) -> None:
 
 def test_request_log_names_service_and_action(emulator: launcher.Emulator) -> None:
     urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/__emulator/requests", method="DELETE"))
-    _client(emulator, "ec2").describe_vpcs()
-    _client(emulator, "secretsmanager").list_secrets()
+    client(emulator, "ec2").describe_vpcs()
+    client(emulator, "secretsmanager").list_secrets()
     with urllib.request.urlopen(f"{emulator.url}/__emulator/requests") as response:
         entries = json.load(response)
     assert [(e["service"], e["action"], e["status"]) for e in entries] == [
@@ -41,7 +30,7 @@ def test_request_log_names_service_and_action(emulator: launcher.Emulator) -> No
 
 
 def test_managed_policies_are_loaded(emulator: launcher.Emulator) -> None:
-    iam = _client(emulator, "iam")
+    iam = client(emulator, "iam")
     policy = iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
     assert policy["Policy"]["PolicyName"] == "AmazonECSTaskExecutionRolePolicy"
 

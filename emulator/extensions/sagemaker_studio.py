@@ -24,7 +24,6 @@ retention each was deleted with (Retain, the default, or Delete), for teardown t
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,8 +37,6 @@ from emulator.responses import json_error, json_result
 
 HOME_EFS_PATH = "/__sagemaker_studio/home-efs"
 RESET_PATH = "/moto-api/reset"
-DEFAULT_ACCOUNT_ID = "123456789012"
-_ACCESS_KEY = re.compile(r"Credential=([^/]+)/")
 GONE = "<gone>"
 APP_TYPES = frozenset(
     {

@@ -9,7 +9,7 @@ import importlib
 
 from emulator.middleware import Extension
 
-ENABLED: tuple[str, ...] = ("sagemaker_studio",)
+ENABLED: tuple[str, ...] = ("sagemaker_studio", "apigatewayv2_stages")
 
 
 def load(names: tuple[str, ...] = ENABLED) -> list[Extension]:

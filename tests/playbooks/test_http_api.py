@@ -1,8 +1,10 @@
 """site.yml's http_api tier and its delete path against the emulator, checked through boto3 (issue 3, item 4).
 
 One stack goes through: the vpc tier; http_api without an ALB (must fail naming ecs_service); a stand-in for the
-ecs_service tier's ALB, target group and HTTP:80 listener made with boto3; http_api; a no-op re-run; an update;
+ecs_service tier's ALB, target group and HTTP:80 listener made with boto3; http_api; a no-op re-run; an update
+with new throttling and tags after the listener was recreated; a run refused for an API not tagged with the stack;
 the delete path twice (keeping, then purging, the access log group) and a third time with nothing left.
+Bad inputs are run first, with --tags vpc: site.yml checks every tier's inputs before any AWS request.
 Fixtures are module-scoped and chained, so the runs happen once and in that order.
 """
 
@@ -140,6 +142,26 @@ def rerun(emulator: Emulator, deploy: PlaybookRun) -> PlaybookRun:
     return run
 
 
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"http_api_log_retention_days": 1096}, "http_api_log_retention_days must be one of 1, 3, 5"),
+        ({"http_api_throttling_burst_limit": 0}, "http_api_throttling_burst_limit must be a positive"),
+        ({"http_api_throttling_rate_limit": -5}, "http_api_throttling_rate_limit a positive number"),
+        (
+            {"http_api_access_log_format": {"requestId": "$context.requestId", "user": "$context.authorizer.claims"}},
+            "and no authorization, header or cookie variable",
+        ),
+    ],
+    ids=["retention", "burst", "rate", "log-format"],
+)
+def test_bad_inputs_fail_before_any_aws_request(emulator: Emulator, bad: dict[str, Any], message: str) -> None:
+    run = run_playbook(emulator, "site.yml", "--tags", "vpc", extra_vars=_stack_vars(**bad))
+    assert run.failed
+    assert message in " ".join(run.output.split()), run.output[-3000:]
+    assert run.requests == []
+
+
 def test_without_the_alb_the_tier_fails_naming_ecs_service(emulator: Emulator, without_alb: PlaybookRun) -> None:
     assert without_alb.failed
     assert "--tags ecs_service" in without_alb.output
@@ -224,8 +246,26 @@ def test_rerun_changes_nothing(rerun: PlaybookRun) -> None:
     assert _writes(rerun) == []
 
 
-def test_changed_throttling_and_tags_update_the_stage_in_place(emulator: Emulator, rerun: PlaybookRun) -> None:
+def _replace_listener(emulator: Emulator, backend: Backend) -> str:
+    """What a recreated ecs_service listener looks like to this tier: same ALB, same port, a new ARN."""
+    elb = client(emulator, "elbv2")
+    old = elb.describe_listeners(LoadBalancerArn=backend.alb_arn)["Listeners"][0]
+    elb.delete_listener(ListenerArn=old["ListenerArn"])
+    new = elb.create_listener(
+        LoadBalancerArn=backend.alb_arn, Protocol="HTTP", Port=80, DefaultActions=old["DefaultActions"]
+    )["Listeners"][0]
+    assert new["ListenerArn"] != old["ListenerArn"]
+    return new["ListenerArn"]
+
+
+def test_changes_update_the_stage_in_place_and_follow_a_new_listener(
+    emulator: Emulator, rerun: PlaybookRun, backend: Backend
+) -> None:
+    apigw = client(emulator, "apigatewayv2")
+    api_id = _the_api(emulator)["ApiId"]
     stage_before = _stage(emulator)
+    old_integration = apigw.get_integrations(ApiId=api_id)["Items"][0]["IntegrationId"]
+    new_listener = _replace_listener(emulator, backend)
     update = _ok(
         run_playbook(
             emulator,
@@ -247,6 +287,11 @@ def test_changed_throttling_and_tags_update_the_stage_in_place(emulator: Emulato
     assert stage["Tags"] == {"mlflow:stack": STACK, "owner": "data-team"}
     assert stage["AccessLogSettings"] == stage_before["AccessLogSettings"]
     assert any(r["method"] == "PATCH" and r["answered_by"] == "apigatewayv2_stages" for r in update.requests)
+    integrations = apigw.get_integrations(ApiId=api_id)["Items"]
+    assert [i["IntegrationUri"] for i in integrations] == [new_listener], "the old integration is deleted"
+    assert integrations[0]["IntegrationId"] != old_integration
+    targets = {r["Target"] for r in apigw.get_routes(ApiId=api_id)["Items"]}
+    assert targets == {f"integrations/{integrations[0]['IntegrationId']}"}
 
 
 def test_an_api_of_the_same_name_not_tagged_with_the_stack_is_not_adopted(
@@ -303,4 +348,4 @@ def test_delete_with_purge_removes_the_log_group_and_a_last_delete_changes_nothi
     assert _writes(deletes.again) == []
     # Only the tier's own resources went: the ALB and its listener (the ecs_service tier's) are still there.
     listeners = client(emulator, "elbv2").describe_listeners(LoadBalancerArn=backend.alb_arn)["Listeners"]
-    assert [listener["ListenerArn"] for listener in listeners] == [backend.listener_arn]
+    assert [(listener["Protocol"], listener["Port"]) for listener in listeners] == [("HTTP", 80)]

@@ -53,6 +53,7 @@ lint: venv-test collections
 	ruff format --check .
 	yamllint --strict .
 	ansible-lint --profile production --offline
+	hadolint files/nginx/Dockerfile files/mlflow/Dockerfile
 
 sanity: venv-test
 	tools/ansible-test-sanity

@@ -17,7 +17,11 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class Extension(Protocol):
-    """Adds to or overrides moto: returns a response to answer a request itself, None to pass it on."""
+    """Adds to or overrides moto: returns a response to answer a request itself, None to pass it on.
+
+    An extension may also define ``after(request)``: called once moto has handled a request it passed on,
+    to complete moto's state where moto drops part of a request (its response is already built).
+    """
 
     name: str
 
@@ -72,11 +76,16 @@ class EmulatorMiddleware:
                 self.log.add(request, response.status_code, extension.name)
                 return response(environ, start_response)
         try:
-            return self.app(environ, self._logging_start_response(request, start_response))
+            result = self.app(environ, self._logging_start_response(request, start_response))
         except Exception:
             # moto raises for APIs it does not implement; the server answers 500.
             self.log.add(request, 500, "moto")
             raise
+        for extension in self.extensions:
+            after = getattr(extension, "after", None)
+            if after is not None:
+                after(request)
+        return result
 
     def _logging_start_response(self, request: AwsRequest, start_response: Callable[..., Any]) -> Callable[..., Any]:
         def wrapped(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:

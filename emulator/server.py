@@ -22,7 +22,7 @@ def build_app(extension_names: tuple[str, ...] | None = None) -> Any:
     from emulator import extensions
     from emulator.middleware import EmulatorMiddleware
 
-    loaded = extensions.load() if extension_names is None else extensions.load(extension_names)
+    loaded = extensions.load(extensions.selected() if extension_names is None else extension_names)
     return EmulatorMiddleware(DomainDispatcherApplication(create_backend_app), loaded)
 
 

@@ -6,10 +6,35 @@ Each module exposes ``build() -> Extension``. Add a module and list it in ``ENAB
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 
 from emulator.middleware import Extension
+from emulator.strict import strict_enabled
 
-ENABLED: tuple[str, ...] = ("sagemaker_studio", "apigatewayv2_stages")
+# AWS's dependency rules on deletes (emulator.strict); off with MLFLOW_EMULATOR_STRICT=0.
+STRICT: tuple[str, ...] = (
+    "strict_ec2",
+    "strict_rds",
+    "strict_ecs",
+    "strict_servicediscovery",
+    "strict_apigatewayv2",
+)
+
+ENABLED: tuple[str, ...] = (
+    "sagemaker_studio",
+    "s3_secure_transport",
+    "ecs_tags",
+    "ecs_services",
+    "apigatewayv2_stages",
+    *STRICT,
+)
+
+
+def selected(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The enabled extensions, less the strict ones when the environment turns strictness off."""
+    if strict_enabled(environ):
+        return ENABLED
+    return tuple(name for name in ENABLED if name not in STRICT)
 
 
 def load(names: tuple[str, ...] = ENABLED) -> list[Extension]:

@@ -23,7 +23,7 @@ from uuid import uuid4
 
 from werkzeug.wrappers import Response
 
-from emulator.accounts import account_id
+from emulator.moto_state import backend
 from emulator.request import AwsRequest
 from emulator.responses import rest_json_error
 
@@ -71,8 +71,7 @@ class ApiGatewayV2Stages:
         handler, match = route
         try:
             with self._lock:
-                stage = _moto_stage(account_id(request), request.region or "us-east-1", match)
-                return handler(stage, request)
+                return handler(_moto_stage(request, match), request)
         except StageError as error:
             return rest_json_error(error.code, error.message, error.status)
 
@@ -126,16 +125,15 @@ class ApiGatewayV2Stages:
         return _rest_json(None, status=204)
 
 
-def _moto_stage(account: str, region: str, match: re.Match[str]) -> Any:
+def _moto_stage(request: AwsRequest, match: re.Match[str]) -> Any:
     """moto's Stage object for the request, or the NotFoundException AWS answers."""
-    from moto.backends import get_backend
-
     groups = match.groupdict()
-    if groups.get("region", region) != region:
+    apigatewayv2 = backend("apigatewayv2", request)
+    if groups.get("region", apigatewayv2.region_name) != apigatewayv2.region_name:
         raise StageError("NotFoundException", "Invalid stage identifier specified", 404)
-    backend = get_backend("apigatewayv2")[account][region]
-    api = backend.apis.get(groups["api_id"])
+    api = apigatewayv2.apis.get(groups["api_id"])
     if api is None:
+        account = apigatewayv2.account_id
         raise StageError("NotFoundException", f"Invalid API identifier specified {account}:{groups['api_id']}", 404)
     stage = api.stages.get(groups["stage"])
     if stage is None:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-try:  # noqa: SIM105
+try:
     import botocore
 except ImportError:
     pass  # AnsibleAWSModule reports the missing dependency

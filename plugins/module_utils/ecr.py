@@ -9,7 +9,7 @@ import binascii
 import datetime
 from typing import Any
 
-try:  # noqa: SIM105 - the import guard ansible-test expects
+try:
     from botocore.exceptions import BotoCoreError, ClientError
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore

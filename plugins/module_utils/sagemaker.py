@@ -16,7 +16,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     compare_aws_tags,
 )
 
-try:  # noqa: SIM105
+try:
     import botocore
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore

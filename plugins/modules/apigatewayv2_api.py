@@ -127,9 +127,9 @@ api:
       type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_http_api  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_http_api
 
 
 def main() -> None:

@@ -72,9 +72,9 @@ apis:
       type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import describe_http_apis  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import describe_http_apis
 
 
 def main() -> None:

@@ -128,9 +128,9 @@ integration:
       type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_integration  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_integration
 
 
 def main() -> None:

@@ -95,9 +95,9 @@ route:
       type: bool
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_route  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_route
 
 
 def main() -> None:

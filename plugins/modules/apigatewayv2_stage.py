@@ -141,9 +141,9 @@ stage:
       type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_stage  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_stage
 
 
 def main() -> None:

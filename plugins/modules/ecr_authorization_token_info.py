@@ -99,11 +99,11 @@ authorization_data:
       type: str
 """
 
-import re  # noqa: E402
+import re
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.ecr import token_info  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.ecr import token_info
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 

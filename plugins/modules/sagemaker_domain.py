@@ -171,9 +171,9 @@ domain:
       sample: {"mlflow:stack": mlflow}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import (  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import (
     ensure_domain_absent,
     ensure_domain_present,
     sagemaker_client,

@@ -84,9 +84,9 @@ domains:
       type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import domains_info, sagemaker_client  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import domains_info, sagemaker_client
 
 
 def main() -> None:

@@ -124,9 +124,9 @@ deleted_apps:
   sample: [{app_name: default, app_type: JupyterServer, status: InService}]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import (  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import (
     ensure_user_profile_absent,
     ensure_user_profile_present,
     sagemaker_client,

@@ -76,9 +76,9 @@ user_profiles:
       sample: [{app_name: default, app_type: JupyterServer, status: InService}]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import sagemaker_client, user_profiles_info  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import sagemaker_client, user_profiles_info
 
 
 def main() -> None:

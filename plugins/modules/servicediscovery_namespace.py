@@ -163,9 +163,9 @@ replaced:
   type: bool
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import NamespaceManager  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import NamespaceManager
 
 
 def main() -> None:

@@ -90,9 +90,9 @@ namespaces:
       type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import namespace_info  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import namespace_info
 
 
 def main() -> None:

@@ -195,9 +195,9 @@ replaced_because:
   sample: ["dns_config.routing_policy (MULTIVALUE -> WEIGHTED)"]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import (  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import (
     ServiceManager,
     validate_service_params,
 )

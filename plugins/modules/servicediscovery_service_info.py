@@ -83,9 +83,9 @@ services:
       type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule  # noqa: E402
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import service_info  # noqa: E402
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import service_info
 
 
 def main() -> None:

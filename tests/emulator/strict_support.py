@@ -1,0 +1,76 @@
+"""What the strict-emulator tests share: clients on the session emulator, a fresh VPC, error and log checks."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+import uuid
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from emulator import launcher
+
+
+def client(emulator: launcher.Emulator, service: str, **credentials: str) -> Any:
+    env = emulator.environment()
+    return boto3.client(
+        service,
+        endpoint_url=env["AWS_ENDPOINT_URL"],
+        region_name=env["AWS_REGION"],
+        aws_access_key_id=credentials.get("aws_access_key_id", env["AWS_ACCESS_KEY_ID"]),
+        aws_secret_access_key=credentials.get("aws_secret_access_key", env["AWS_SECRET_ACCESS_KEY"]),
+        aws_session_token=credentials.get("aws_session_token"),
+    )
+
+
+def unique(prefix: str) -> str:
+    """A name no other test uses: tests share one emulator and never reset it."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def refused(call: Callable[..., Any], code: str, **kwargs: Any) -> ClientError:
+    """Call and expect AWS's refusal with exactly ``code``."""
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    assert caught.value.response["Error"]["Code"] == code, caught.value.response
+    return caught.value
+
+
+def request_log(emulator: launcher.Emulator) -> list[dict[str, Any]]:
+    with urllib.request.urlopen(f"{emulator.url}/__emulator/requests") as response:
+        return json.load(response)
+
+
+@contextmanager
+def recorded(emulator: launcher.Emulator) -> Any:
+    """Yields a list filled, on exit, with the request-log entries made inside the block."""
+    before = len(request_log(emulator))
+    entries: list[dict[str, Any]] = []
+    yield entries
+    entries.extend(request_log(emulator)[before:])
+
+
+class Network:
+    """A VPC with two subnets in two zones, made fresh for one test."""
+
+    def __init__(self, emulator: launcher.Emulator) -> None:
+        self.ec2 = client(emulator, "ec2")
+        self.vpc_id = self.ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+        self.subnet_ids = [
+            self.ec2.create_subnet(VpcId=self.vpc_id, CidrBlock=f"10.20.{index}.0/24", AvailabilityZone=zone)["Subnet"][
+                "SubnetId"
+            ]
+            for index, zone in enumerate(["us-east-1a", "us-east-1b"])
+        ]
+
+    @property
+    def subnet_id(self) -> str:
+        return self.subnet_ids[0]
+
+    def security_group(self, name: str = "sg") -> str:
+        return self.ec2.create_security_group(GroupName=unique(name), Description="test", VpcId=self.vpc_id)["GroupId"]

@@ -1,0 +1,18 @@
+"""The strict emulator refuses deleting a Cloud Map namespace with services, as AWS does, and allows it after."""
+
+from __future__ import annotations
+
+from emulator import launcher
+from tests.emulator.strict_support import client, refused, unique
+
+
+def test_namespace_with_service(emulator: launcher.Emulator) -> None:
+    cloudmap = client(emulator, "servicediscovery")
+    name = unique("ns")
+    cloudmap.create_http_namespace(Name=name)
+    namespace_id = next(ns["Id"] for ns in cloudmap.list_namespaces()["Namespaces"] if ns["Name"] == name)
+    service_id = cloudmap.create_service(Name="mlflow", NamespaceId=namespace_id)["Service"]["Id"]
+    refused(cloudmap.delete_namespace, "ResourceInUse", Id=namespace_id)
+    cloudmap.delete_service(Id=service_id)
+    cloudmap.delete_namespace(Id=namespace_id)
+    refused(cloudmap.get_namespace, "NamespaceNotFound", Id=namespace_id)

@@ -1,0 +1,150 @@
+"""files/mlflow/entrypoint.py on its own: settings, URI, server command, bounded wait; pins of the image."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from local_runtime.processes import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+ENTRYPOINT = ROOT / "files" / "mlflow" / "entrypoint.py"
+PASSWORD = "p@ss:/%#'\" w?&="  # noqa: S105 - a test value
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("mlflow_entrypoint", ENTRYPOINT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+entrypoint = _load()
+
+BASE_ENV = {
+    "USERNAME": "ml:user@x",
+    "PASSWORD": PASSWORD,
+    "HOST": "db.internal",
+    "PORT": "3306",
+    "DATABASE": "mlflowdb",
+    "BUCKET": "artifacts-bucket",
+}
+
+
+def test_uri_escapes_credentials_and_round_trips() -> None:
+    uri = entrypoint.backend_store_uri(entrypoint.read_settings(BASE_ENV))
+    assert uri.startswith("mysql+pymysql://")
+    assert PASSWORD not in uri
+    parsed = make_url(uri)
+    assert (parsed.username, parsed.password, parsed.host, parsed.port, parsed.database) == (
+        "ml:user@x",
+        PASSWORD,
+        "db.internal",
+        3306,
+        "mlflowdb",
+    )
+
+
+@pytest.mark.parametrize("missing", ["USERNAME", "PASSWORD", "HOST", "DATABASE", "BUCKET"])
+def test_missing_settings_are_named(missing: str) -> None:
+    env = {**BASE_ENV, missing: ""}
+    with pytest.raises(entrypoint.EntrypointError, match=f"{missing} is missing or empty"):
+        entrypoint.read_settings(env)
+
+
+def test_bad_numbers_are_refused() -> None:
+    with pytest.raises(entrypoint.EntrypointError, match="MLFLOW_WORKERS must be an integer"):
+        entrypoint.read_settings({**BASE_ENV, "MLFLOW_WORKERS": "two"})
+    with pytest.raises(entrypoint.EntrypointError, match="PORT must be between"):
+        entrypoint.read_settings({**BASE_ENV, "PORT": "0"})
+
+
+def test_server_command_listens_on_loopback_and_proxies_artifacts() -> None:
+    settings = entrypoint.read_settings({**BASE_ENV, "MLFLOW_WORKERS": "3", "MLFLOW_HOST": "0.0.0.0"})  # noqa: S104 - must be ignored
+    command = entrypoint.server_command(settings)
+    assert command[command.index("--host") + 1] == "127.0.0.1"
+    assert command[command.index("--port") + 1] == "5000"
+    assert command[command.index("--workers") + 1] == "3"
+    assert command[command.index("--artifacts-destination") + 1] == "s3://artifacts-bucket"
+    assert command[command.index("--default-artifact-root") + 1] == "mlflow-artifacts:/"
+    assert "--serve-artifacts" in command
+    assert "--allowed-hosts" not in command
+    assert not any(PASSWORD in part or "pymysql" in part for part in command)
+    leaked = {**BASE_ENV, "MLFLOW_HOST": "0.0.0.0"}  # noqa: S104 - must not reach MLflow
+    env = entrypoint.server_environment(leaked, "mysql+pymysql://u:p@h/d")
+    assert "PASSWORD" not in env
+    assert "MLFLOW_HOST" not in env
+    assert env["MLFLOW_BACKEND_STORE_URI"] == "mysql+pymysql://u:p@h/d"
+    assert env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] == "false"
+
+
+def test_allowed_hosts_keep_mlflows_defaults_and_cors_origins_pass_through() -> None:
+    settings = entrypoint.read_settings(
+        {
+            **BASE_ENV,
+            "MLFLOW_ALLOWED_HOSTS": "mlflow.example.com, *.execute-api.us-west-2.amazonaws.com",
+            "MLFLOW_CORS_ALLOWED_ORIGINS": "https://mlflow.example.com",
+        }
+    )
+    command = entrypoint.server_command(settings)
+    hosts = command[command.index("--allowed-hosts") + 1].split(",")
+    assert hosts[:2] == ["mlflow.example.com", "*.execute-api.us-west-2.amazonaws.com"]
+    assert {"localhost", "127.0.0.1:*", "10.*"} <= set(hosts)
+    assert command[command.index("--cors-allowed-origins") + 1] == "https://mlflow.example.com"
+
+
+def test_database_wait_is_bounded(tmp_path: Path) -> None:
+    closed_port = free_port()  # nothing listens there
+    env = {
+        "PATH": os.environ["PATH"],
+        **BASE_ENV,
+        "HOST": "127.0.0.1",
+        "PORT": str(closed_port),
+        "DB_WAIT_SECONDS": "3",
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+    }
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, str(ENTRYPOINT)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1
+    assert "did not answer within 3 s" in result.stderr
+    assert "waiting for the database" in result.stderr
+    assert 3 <= elapsed < 30
+    assert PASSWORD not in result.stdout + result.stderr
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version.strip()
+    return pins
+
+
+def test_image_pins_agree_with_the_project_constraints() -> None:
+    image = _pins(ROOT / "files" / "mlflow" / "constraints.txt")
+    project = _pins(ROOT / "constraints.txt")
+    assert {name: project.get(name) for name in image} == image
+    requirements = _pins(ROOT / "files" / "mlflow" / "requirements.txt")
+    assert requirements["mlflow"].startswith("3.")
+    assert {name: image.get(name) for name in requirements} == requirements

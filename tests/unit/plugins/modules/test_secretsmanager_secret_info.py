@@ -1,0 +1,52 @@
+"""secretsmanager_secret_info: metadata of an existing, scheduled or absent secret, never the value."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from ansible_collections.mlops.mlflow_aws.plugins.modules import secretsmanager_secret_info
+from moto import mock_aws
+
+from tests.support.modules import run_module
+
+REGION = "us-east-1"
+
+
+@pytest.fixture(autouse=True)
+def _aws(monkeypatch: pytest.MonkeyPatch):
+    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        yield boto3.client("secretsmanager", region_name=REGION)
+
+
+def test_existing_secret(_aws, capsys: pytest.CaptureFixture[str]) -> None:
+    created = _aws.create_secret(
+        Name="s/db",
+        SecretString=json.dumps({"password": "p4ss-w0rd-value"}),
+        Tags=[{"Key": "mlflow:stack", "Value": "s"}],
+    )
+    result = run_module(secretsmanager_secret_info.main, {"name": "s/db", "region": REGION}, capsys)
+    assert result["changed"] is False
+    assert result["exists"] is True
+    assert result["secret"]["arn"] == created["ARN"]
+    assert result["secret"]["tags"] == {"mlflow:stack": "s"}
+    assert result["secret"]["scheduled_for_deletion"] is False
+    assert "p4ss-w0rd-value" not in json.dumps(result)
+
+
+def test_scheduled_secret(_aws, capsys: pytest.CaptureFixture[str]) -> None:
+    _aws.create_secret(Name="s/old", SecretString="x")
+    _aws.delete_secret(SecretId="s/old", RecoveryWindowInDays=7)
+    result = run_module(secretsmanager_secret_info.main, {"name": "s/old", "region": REGION}, capsys)
+    assert result["exists"] is True
+    assert result["secret"]["scheduled_for_deletion"] is True
+
+
+def test_absent_secret(_aws, capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_module(secretsmanager_secret_info.main, {"name": "s/none", "region": REGION}, capsys)
+    assert (result["exists"], result["secret"], result.get("failed", False)) == (False, {}, False)

@@ -524,10 +524,10 @@ class SageMakerStudio:
     def _tagged(self, account: str, region: str, arn: str) -> dict[str, str] | None:
         """The tag dict of a profile or app ARN; None for other ARNs (moto's, or domains below)."""
         resource = arn.split(":", 5)[-1] if arn.count(":") >= 5 else ""
-        kind, _, path = resource.partition("/")
+        kind, _slash, path = resource.partition("/")
         state = self._state(account, region)
         if kind == "user-profile":
-            domain_id, _, name = path.partition("/")
+            domain_id, _slash, name = path.partition("/")
             return self._profile(state, domain_id, name).tags
         if kind == "app":
             for app in state.apps.values():

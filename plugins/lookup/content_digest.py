@@ -3,13 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-from typing import Any
-
-from ansible.errors import AnsibleLookupError
-from ansible.plugins.lookup import LookupBase
-
 DOCUMENTATION = r"""
 name: content_digest
 short_description: Digest of a directory's content
@@ -44,6 +37,14 @@ _raw:
   type: list
   elements: str
 """
+
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from ansible.errors import AnsibleLookupError
+from ansible.plugins.lookup import LookupBase
 
 
 def content_digest(directory: Path, length: int) -> str:

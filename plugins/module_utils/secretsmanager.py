@@ -9,11 +9,6 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:
-    pass  # AnsibleAWSModule reports the missing botocore
-
 
 def describe_secret(client: Any, secret_id: str) -> dict[str, Any] | None:
     """The secret's metadata in snake_case, tags as a dict; None when it does not exist."""
@@ -27,6 +22,3 @@ def describe_secret(client: Any, secret_id: str) -> dict[str, Any] | None:
     result["tags"] = tags
     result["scheduled_for_deletion"] = "deleted_date" in result
     return result
-
-
-__all__ = ["BotoCoreError", "ClientError", "describe_secret"]

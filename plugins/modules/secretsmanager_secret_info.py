@@ -70,14 +70,15 @@ secret:
       returned: when scheduled for deletion
 """
 
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:
+    pass  # AnsibleAWSModule reports the missing botocore
+
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.secretsmanager import (
-    BotoCoreError,
-    ClientError,
-    describe_secret,
-)
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.secretsmanager import describe_secret
 
 
 def main() -> None:

@@ -219,17 +219,19 @@ def test_app_refusals(sm: Any, domain_id: str) -> None:
 
     assert _code(lambda: create(user="nobody")) == "ResourceNotFound"
     assert _code(lambda: create(app_type="NoSuchType")) == "ValidationException"
-    space_app = lambda: sm.create_app(  # noqa: E731
-        DomainId=domain_id, SpaceName="shared", AppType="JupyterLab", AppName="default"
-    )
+
+    def space_app() -> object:
+        return sm.create_app(DomainId=domain_id, SpaceName="shared", AppType="JupyterLab", AppName="default")
+
     assert _code(space_app) == "ValidationException"  # spaces are not emulated: refused, not half-made
     assert _code(lambda: _app_status(sm, domain_id, profile)) == "ResourceNotFound"
     create()
     assert _code(create) == "ResourceInUse"
     sm.delete_app(DomainId=domain_id, UserProfileName=profile, AppType="JupyterServer", AppName="default")
-    delete = lambda: sm.delete_app(  # noqa: E731
-        DomainId=domain_id, UserProfileName=profile, AppType="JupyterServer", AppName="default"
-    )
+
+    def delete() -> object:
+        return sm.delete_app(DomainId=domain_id, UserProfileName=profile, AppType="JupyterServer", AppName="default")
+
     assert _code(delete) == "ResourceInUse"
     _app_status(sm, domain_id, profile)
     assert _app_status(sm, domain_id, profile) == "Deleted"
@@ -246,7 +248,7 @@ def test_create_domain_answers_like_aws(sm: Any) -> None:
         DomainName=name, AuthMode="IAM", DefaultUserSettings=settings, SubnetIds=["s"], VpcId="v"
     )
 
-    statuses = [sm.describe_domain(DomainId=created["DomainId"])["Status"] for _ in range(3)]
+    statuses = [sm.describe_domain(DomainId=created["DomainId"])["Status"] for _attempt in range(3)]
     assert created["DomainArn"].endswith(f":domain/{created['DomainId']}")
     assert statuses == ["Pending", "InService", "InService"]
     assert (

@@ -91,8 +91,8 @@ def test_mlflow_credentials_are_generated_and_never_printed(emulator: Emulator, 
 
 def test_roles_reach_only_their_resources(emulator: Emulator, deployed: PlaybookRun) -> None:
     iam = client(emulator, "iam")
-    db_arn, _ = _secret(emulator, f"{STACK}/db-credentials")
-    mlflow_arn, _ = _secret(emulator, f"{STACK}/mlflow-credentials")
+    db_arn = _secret(emulator, f"{STACK}/db-credentials")[0]
+    mlflow_arn = _secret(emulator, f"{STACK}/mlflow-credentials")[0]
     execution = f"{STACK}-task-execution"
     managed = [p["PolicyName"] for p in iam.list_attached_role_policies(RoleName=execution)["AttachedPolicies"]]
     assert managed == ["AmazonECSTaskExecutionRolePolicy"]

@@ -8,8 +8,8 @@ from ansible_collections.mlops.mlflow_aws.plugins.plugin_utils.subnet_plan impor
 DEFAULT_PREFIXES = {"public": 24, "private": 26, "isolated": 28}
 
 
-def _cidrs(vpc_cidr: str, az_count: int = 2, prefixes: dict[str, int] = DEFAULT_PREFIXES) -> dict[str, list[str]]:
-    plan = plan_subnets(vpc_cidr, az_count, prefixes)
+def _cidrs(vpc_cidr: str, az_count: int = 2, prefixes: dict[str, int] | None = None) -> dict[str, list[str]]:
+    plan = plan_subnets(vpc_cidr, az_count, prefixes or DEFAULT_PREFIXES)
     return {tier: [s.cidr for s in plan if s.tier == tier] for tier in ("public", "private", "isolated")}
 
 

@@ -1,0 +1,385 @@
+"""site.yml's sagemaker_studio tier and its delete path against the emulator, checked through boto3 (issue 4)."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+import boto3
+import pytest
+
+from emulator.launcher import Emulator
+from tests.support.playbooks import PlaybookRun, client, record_figure, run_playbook
+
+pytestmark = pytest.mark.playbook
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+NEW = "sm-new"  # the tier creates its own domain in the default VPC
+GIVEN = "sm-given"  # the tier adds its profile to a domain created beforehand
+STACK_NET = "sm-net"  # the tier creates its own domain in the stack's private subnets
+DELETE = "../tests/playbooks/files/sagemaker_studio_delete.yml"
+DOMAIN_WRITES = {"CreateDomain", "UpdateDomain", "DeleteDomain", "AddTags", "DeleteTags"}
+SAGEMAKER_FULL_ACCESS = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
+
+
+def _deploy(emulator: Emulator, stack: str, *tags: str, **extra: Any) -> PlaybookRun:
+    run = run_playbook(
+        emulator,
+        "site.yml",
+        "--tags",
+        ",".join(tags or ("sagemaker_studio",)),
+        extra_vars={"mlflow_stack_name": stack, **extra},
+    )
+    assert not run.failed, run.output[-5000:]
+    return run
+
+
+def _delete(emulator: Emulator, stack: str, **extra: Any) -> PlaybookRun:
+    run = run_playbook(emulator, DELETE, extra_vars={"mlflow_stack_name": stack, **extra})
+    assert not run.failed, run.output[-5000:]
+    return run
+
+
+def _domains_named(emulator: Emulator, name: str) -> list[dict[str, Any]]:
+    return [d for d in client(emulator, "sagemaker").list_domains()["Domains"] if d["DomainName"] == name]
+
+
+def _domain(emulator: Emulator, name: str) -> dict[str, Any]:
+    (summary,) = _domains_named(emulator, name)
+    return client(emulator, "sagemaker").describe_domain(DomainId=summary["DomainId"])
+
+
+def _tags(emulator: Emulator, arn: str) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in client(emulator, "sagemaker").list_tags(ResourceArn=arn)["Tags"]}
+
+
+def _profiles(emulator: Emulator, domain_id: str) -> list[str]:
+    profiles = client(emulator, "sagemaker").list_user_profiles(DomainIdEquals=domain_id)["UserProfiles"]
+    return sorted(p["UserProfileName"] for p in profiles)
+
+
+def _role_exists(emulator: Emulator, name: str) -> bool:
+    roles = client(emulator, "iam").list_roles()["Roles"]
+    return name in {r["RoleName"] for r in roles}
+
+
+def _home_efs(emulator: Emulator) -> list[dict[str, Any]]:
+    with urllib.request.urlopen(f"{emulator.url}/__sagemaker_studio/home-efs") as response:
+        return json.load(response)
+
+
+def _in_service(describe: Any) -> dict[str, Any]:
+    """Describe until InService: the emulator reports Pending once after a create."""
+    for _ in range(5):
+        current = describe()
+        if current["Status"] == "InService":
+            return current
+    raise AssertionError(f"never InService: {current}")
+
+
+def _start_app(emulator: Emulator, domain_id: str, profile: str) -> None:
+    sagemaker = client(emulator, "sagemaker")
+    app = {"DomainId": domain_id, "UserProfileName": profile, "AppType": "JupyterServer", "AppName": "default"}
+    sagemaker.create_app(**app)
+    _in_service(lambda: sagemaker.describe_app(**app))
+
+
+# New domain in the default VPC
+
+
+@pytest.fixture(scope="module")
+def new_domain(emulator: Emulator) -> PlaybookRun:
+    run = _deploy(emulator, NEW)
+    record_figure("sagemaker_studio first deploy (new domain)", run)
+    return run
+
+
+def test_new_domain_in_the_default_vpc(emulator: Emulator, new_domain: PlaybookRun) -> None:
+    assert new_domain.changed > 0
+    ec2 = client(emulator, "ec2")
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]
+    subnets = ec2.describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}, {"Name": "default-for-az", "Values": ["true"]}]
+    )["Subnets"]
+    domain = _domain(emulator, f"{NEW}-studio")
+    assert domain["AuthMode"] == "IAM"
+    assert domain["VpcId"] == vpc["VpcId"]
+    assert sorted(domain["SubnetIds"]) == sorted(s["SubnetId"] for s in subnets)
+    assert domain["AppNetworkAccessType"] == "PublicInternetOnly"
+    role_arn = f"arn:aws:iam::{ACCOUNT}:role/{NEW}-sagemaker-execution"
+    assert domain["DefaultUserSettings"]["ExecutionRole"] == role_arn
+    assert _tags(emulator, domain["DomainArn"])["mlflow:stack"] == NEW
+
+
+def test_user_profile_runs_with_the_execution_role(emulator: Emulator, new_domain: PlaybookRun) -> None:
+    domain = _domain(emulator, f"{NEW}-studio")
+    profile = client(emulator, "sagemaker").describe_user_profile(
+        DomainId=domain["DomainId"], UserProfileName="mlflow-user"
+    )
+    assert profile["Status"] == "InService"
+    assert profile["UserSettings"]["ExecutionRole"] == f"arn:aws:iam::{ACCOUNT}:role/{NEW}-sagemaker-execution"
+    assert _tags(emulator, profile["UserProfileArn"])["mlflow:stack"] == NEW
+
+
+def test_execution_role_is_trusted_by_sagemaker_and_scoped(emulator: Emulator, new_domain: PlaybookRun) -> None:
+    iam = client(emulator, "iam")
+    name = f"{NEW}-sagemaker-execution"
+    role = iam.get_role(RoleName=name)["Role"]
+    assert role["AssumeRolePolicyDocument"]["Statement"] == [
+        {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ]
+    assert {t["Key"]: t["Value"] for t in role["Tags"]}["mlflow:stack"] == NEW
+    attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == [SAGEMAKER_FULL_ACCESS]
+    assert iam.list_role_policies(RoleName=name)["PolicyNames"] == ["mlflow-access"]
+    document = iam.get_role_policy(RoleName=name, PolicyName="mlflow-access")["PolicyDocument"]
+    if isinstance(document, str):
+        document = json.loads(document)
+    grants = {s["Sid"]: (sorted(_as_list(s["Action"])), sorted(_as_list(s["Resource"]))) for s in document["Statement"]}
+    bucket = f"arn:aws:s3:::{NEW}-artifacts-{ACCOUNT}-{REGION}"
+    parameters = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/mlflow/{NEW}"
+    assert grants == {
+        "ReadMlflowCredentials": (
+            ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+            [f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{NEW}/mlflow-credentials-??????"],
+        ),
+        "ReadMlflowParameters": (
+            ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+            [parameters, f"{parameters}/*"],
+        ),
+        "ListArtifactBucket": (["s3:ListBucket"], [bucket]),
+        "UseArtifacts": (["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], [f"{bucket}/*"]),
+    }
+    assert all(s["Effect"] == "Allow" for s in document["Statement"])
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
+
+
+def test_new_domain_rerun_changes_nothing(emulator: Emulator, new_domain: PlaybookRun) -> None:
+    run = _deploy(emulator, NEW)
+    record_figure("sagemaker_studio no-op re-run", run)
+    assert run.changed == 0, run.output[-6000:]
+    writes = [r["action"] for r in run.requests if r["action"] and r["action"].startswith(("Create", "Update", "Put"))]
+    assert writes == []
+
+
+def test_delete_path_removes_a_profile_with_a_running_app_and_our_domain(
+    emulator: Emulator, new_domain: PlaybookRun
+) -> None:
+    domain = _domain(emulator, f"{NEW}-studio")
+    _start_app(emulator, domain["DomainId"], "mlflow-user")
+
+    run = _delete(emulator, NEW)
+    actions = [r["action"] for r in run.requests if r["service"] == "sagemaker"]
+    assert actions.index("DeleteApp") < actions.index("DeleteUserProfile") < actions.index("DeleteDomain")
+    assert _domains_named(emulator, f"{NEW}-studio") == []
+    assert not _role_exists(emulator, f"{NEW}-sagemaker-execution")
+    (efs,) = [e for e in _home_efs(emulator) if e["DomainId"] == domain["DomainId"]]
+    assert efs["HomeEfsFileSystem"] == "Retain", "the users' home EFS is kept unless data is purged"
+
+    # A role of the same name that is not the stack's (no mlflow:stack tag) is left alone.
+    trust = {"Version": "2012-10-17", "Statement": []}
+    client(emulator, "iam").create_role(
+        RoleName=f"{NEW}-sagemaker-execution", AssumeRolePolicyDocument=json.dumps(trust)
+    )
+    again = _delete(emulator, NEW)
+    assert again.changed == 0, again.output[-6000:]
+    assert not [r for r in again.requests if r["action"] and r["action"].startswith("Delete")]
+    assert _role_exists(emulator, f"{NEW}-sagemaker-execution")
+
+
+# Existing domain: used, never modified
+
+
+@pytest.fixture(scope="module")
+def given_domain(emulator: Emulator) -> dict[str, Any]:
+    """A domain created outside the stack, with its own tags and settings."""
+    ec2 = client(emulator, "ec2")
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]
+    subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"][0]
+    sagemaker = client(emulator, "sagemaker")
+    created = sagemaker.create_domain(
+        DomainName="team-studio",
+        AuthMode="IAM",
+        DefaultUserSettings={"ExecutionRole": f"arn:aws:iam::{ACCOUNT}:role/team-role"},
+        SubnetIds=[subnet["SubnetId"]],
+        VpcId=vpc["VpcId"],
+        Tags=[{"Key": "owner", "Value": "data-team"}],
+    )
+    return _in_service(lambda: sagemaker.describe_domain(DomainId=created["DomainId"]))
+
+
+def _assert_untouched(emulator: Emulator, domain: dict[str, Any], run: PlaybookRun) -> None:
+    now = client(emulator, "sagemaker").describe_domain(DomainId=domain["DomainId"])
+    now.pop("ResponseMetadata")
+    assert now == {k: v for k, v in domain.items() if k != "ResponseMetadata"}
+    assert _tags(emulator, domain["DomainArn"]) == {"owner": "data-team"}
+    assert not [r for r in run.requests if r["action"] in DOMAIN_WRITES], "the given domain was written to"
+
+
+def test_existing_domain_gets_only_the_profile(emulator: Emulator, given_domain: dict[str, Any]) -> None:
+    domain_id = given_domain["DomainId"]
+    run = _deploy(emulator, GIVEN, sagemaker_studio_domain_id=domain_id)
+    assert run.changed > 0
+    _assert_untouched(emulator, given_domain, run)
+    assert _domains_named(emulator, f"{GIVEN}-studio") == []
+    profile = client(emulator, "sagemaker").describe_user_profile(DomainId=domain_id, UserProfileName="mlflow-user")
+    assert profile["UserSettings"]["ExecutionRole"] == f"arn:aws:iam::{ACCOUNT}:role/{GIVEN}-sagemaker-execution"
+    assert _tags(emulator, profile["UserProfileArn"])["mlflow:stack"] == GIVEN
+
+    again = _deploy(emulator, GIVEN, sagemaker_studio_domain_id=domain_id)
+    assert again.changed == 0, again.output[-6000:]
+    _assert_untouched(emulator, given_domain, again)
+
+    deleted = _delete(emulator, GIVEN, sagemaker_studio_domain_id=domain_id)
+    assert deleted.changed > 0
+    _assert_untouched(emulator, given_domain, deleted)
+    assert _profiles(emulator, domain_id) == []
+    assert not _role_exists(emulator, f"{GIVEN}-sagemaker-execution")
+
+
+def test_a_foreign_profile_of_the_same_name_is_refused(emulator: Emulator, given_domain: dict[str, Any]) -> None:
+    domain_id = given_domain["DomainId"]
+    client(emulator, "sagemaker").create_user_profile(DomainId=domain_id, UserProfileName="alice")
+    run = run_playbook(
+        emulator,
+        "site.yml",
+        "--tags",
+        "sagemaker_studio",
+        extra_vars={
+            "mlflow_stack_name": GIVEN,
+            "sagemaker_studio_domain_id": domain_id,
+            "sagemaker_studio_user_profile_name": "alice",
+        },
+    )
+    assert run.failed
+    assert "already has a user profile alice that is not tagged mlflow:stack=sm-given" in run.output
+    assert not [r for r in run.requests if r["action"] and r["action"].startswith(("Create", "Update", "Delete"))]
+    _assert_untouched(emulator, given_domain, run)
+
+
+# New domain in the stack's private subnets
+
+
+def test_stack_network_puts_a_vpc_only_domain_in_the_private_subnets(emulator: Emulator) -> None:
+    net = {"sagemaker_studio_network": "stack"}
+    run = _deploy(emulator, STACK_NET, "vpc", "sagemaker_studio", **net)
+    record_figure("vpc and sagemaker_studio (stack network)", run)
+    ec2 = client(emulator, "ec2")
+    stack_filter = {"Name": "tag:mlflow:stack", "Values": [STACK_NET]}
+    vpc = ec2.describe_vpcs(Filters=[stack_filter])["Vpcs"][0]
+    private = ec2.describe_subnets(Filters=[stack_filter, {"Name": "tag:mlflow:subnet-tier", "Values": ["private"]}])
+    (group,) = ec2.describe_security_groups(
+        Filters=[stack_filter, {"Name": "group-name", "Values": [f"{STACK_NET}-studio"]}]
+    )["SecurityGroups"]
+    domain = _domain(emulator, f"{STACK_NET}-studio")
+    assert domain["VpcId"] == vpc["VpcId"]
+    assert sorted(domain["SubnetIds"]) == sorted(s["SubnetId"] for s in private["Subnets"])
+    assert domain["AppNetworkAccessType"] == "VpcOnly"
+    assert domain["DefaultUserSettings"]["SecurityGroups"] == [group["GroupId"]]
+    assert group["VpcId"] == vpc["VpcId"]
+    egress = {
+        (
+            p["FromPort"],
+            p["ToPort"],
+            tuple(r["CidrIp"] for r in p.get("IpRanges", [])),
+            tuple(g["GroupId"] for g in p.get("UserIdGroupPairs", [])),
+        )
+        for p in group["IpPermissionsEgress"]
+    }
+    own = (group["GroupId"],)
+    assert egress == {(443, 443, ("0.0.0.0/0",), ()), (2049, 2049, (), own), (8192, 65535, (), own)}
+    ingress = {
+        (p["FromPort"], p["ToPort"], tuple(g["GroupId"] for g in p["UserIdGroupPairs"])) for p in group["IpPermissions"]
+    }
+    assert ingress == {(2049, 2049, own), (8192, 65535, own)}, "only Studio's own interfaces get in"
+
+    again = _deploy(emulator, STACK_NET, **net)
+    assert again.changed == 0, again.output[-6000:]
+
+    _delete(emulator, STACK_NET, mlflow_teardown_purge_data=True, **net)
+    assert _domains_named(emulator, f"{STACK_NET}-studio") == []
+    (efs,) = [e for e in _home_efs(emulator) if e["DomainId"] == domain["DomainId"]]
+    assert efs["HomeEfsFileSystem"] == "Delete", "purging data deletes the home EFS"
+    groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [f"{STACK_NET}-studio"]}])
+    assert groups["SecurityGroups"] == []
+
+
+def test_stack_network_without_the_vpc_tier_names_it(emulator: Emulator) -> None:
+    run = run_playbook(
+        emulator,
+        "site.yml",
+        "--tags",
+        "sagemaker_studio",
+        extra_vars={"mlflow_stack_name": "sm-novpc", "sagemaker_studio_network": "stack"},
+    )
+    assert run.failed
+    assert "needs the vpc tier of stack sm-novpc" in run.output
+    assert "--tags vpc" in run.output
+    assert not [r for r in run.requests if r["action"] and r["action"].startswith("Create")]
+
+
+def test_no_default_vpc_fails_clearly(emulator: Emulator) -> None:
+    region = "eu-north-1"
+    env = emulator.environment()
+    ec2 = boto3.client(
+        "ec2",
+        endpoint_url=env["AWS_ENDPOINT_URL"],
+        region_name=region,
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
+    for vpc in ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]:
+        for subnet in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]:
+            ec2.delete_subnet(SubnetId=subnet["SubnetId"])
+        for gateway in ec2.describe_internet_gateways(
+            Filters=[{"Name": "attachment.vpc-id", "Values": [vpc["VpcId"]]}]
+        )["InternetGateways"]:
+            ec2.detach_internet_gateway(InternetGatewayId=gateway["InternetGatewayId"], VpcId=vpc["VpcId"])
+            ec2.delete_internet_gateway(InternetGatewayId=gateway["InternetGatewayId"])
+        ec2.delete_vpc(VpcId=vpc["VpcId"])
+    run = run_playbook(
+        emulator,
+        "site.yml",
+        "--tags",
+        "sagemaker_studio",
+        extra_vars={"mlflow_stack_name": "sm-nodefault", "mlflow_stack_region": region},
+    )
+    assert run.failed
+    assert f"sagemaker_studio_network is default_vpc but region {region} has no default VPC" in run.output
+    assert not [r for r in run.requests if r["action"] and r["action"].startswith("Create")]
+
+
+@pytest.mark.parametrize(
+    ("extra_vars", "message"),
+    [
+        ({"sagemaker_studio_domain_id": "domain-1"}, 'such as d-abcdefghijkl; got "domain-1"'),
+        ({"sagemaker_studio_network": "private"}, 'private subnets); got "private"'),
+        (
+            {"sagemaker_studio_user_profile_name": "mlflow_user"},
+            'starting and ending with a letter or digit; got "mlflow_user"',
+        ),
+    ],
+    ids=["domain-id", "network", "profile-name"],
+)
+def test_bad_input_fails_before_any_aws_request(emulator: Emulator, extra_vars: dict[str, Any], message: str) -> None:
+    run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": "sm-bad", **extra_vars})
+    assert run.failed
+    assert message in run.output, run.output[-3000:]
+    assert run.requests == []
+
+
+def test_check_mode_on_a_fresh_stack_writes_nothing(emulator: Emulator) -> None:
+    run = run_playbook(
+        emulator, "site.yml", "--check", "--tags", "sagemaker_studio", extra_vars={"mlflow_stack_name": "sm-dry"}
+    )
+    assert not run.failed, run.output[-5000:]
+    assert run.changed > 0
+    writes = [r["action"] for r in run.requests if r["action"] and r["action"].startswith(("Create", "Put", "Attach"))]
+    assert writes == []
+    assert _domains_named(emulator, "sm-dry-studio") == []
+    assert not _role_exists(emulator, "sm-dry-sagemaker-execution")

@@ -20,7 +20,14 @@ STRICT: tuple[str, ...] = (
     "strict_apigatewayv2",
 )
 
-ENABLED: tuple[str, ...] = ("sagemaker_studio", "s3_secure_transport", "ecs_tags", "ecs_services", *STRICT)
+ENABLED: tuple[str, ...] = (
+    "sagemaker_studio",
+    "s3_secure_transport",
+    "ecs_tags",
+    "ecs_services",
+    "apigatewayv2_stages",
+    *STRICT,
+)
 
 
 def selected(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:

@@ -37,6 +37,7 @@ esac
 
 # printf is a shell builtin: the password goes to openssl's stdin, not its arguments.
 hash=$(printf '%s\n' "$MLFLOW_PASSWORD" | openssl passwd -6 -stdin) || fail "openssl passwd failed"
+# shellcheck disable=SC2016 # the literal SHA-512 crypt prefix
 case "$hash" in
     '$6$'*) ;;
     *) fail "openssl did not produce a SHA-512 crypt hash" ;;
@@ -56,6 +57,7 @@ trap - EXIT
 
 # Only these two variables are substituted; nginx's own $variables pass through untouched.
 mkdir -p "$(dirname "$NGINX_SITE_CONF")"
+# shellcheck disable=SC2016 # envsubst takes the names to substitute literally
 NGINX_LISTEN="$NGINX_LISTEN" MLFLOW_UPSTREAM="$MLFLOW_UPSTREAM" \
     envsubst '${NGINX_LISTEN} ${MLFLOW_UPSTREAM}' < "$NGINX_TEMPLATE" > "$NGINX_SITE_CONF"
 

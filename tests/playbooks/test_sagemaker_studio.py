@@ -72,7 +72,7 @@ def _home_efs(emulator: Emulator) -> list[dict[str, Any]]:
 
 def _in_service(describe: Any) -> dict[str, Any]:
     """Describe until InService: the emulator reports Pending once after a create."""
-    for _ in range(5):
+    for _attempt in range(5):
         current = describe()
         if current["Status"] == "InService":
             return current

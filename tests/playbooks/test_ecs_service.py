@@ -205,6 +205,24 @@ def test_second_run_changes_nothing(emulator: Emulator, deployed: PlaybookRun) -
     assert _task_definition(emulator)["revision"] == revision
 
 
+def test_http_api_tier_allows_its_origin_and_rolls_the_service(emulator: Emulator, deployed: PlaybookRun) -> None:
+    before = _task_definition(emulator)["revision"]
+    run = run_playbook(emulator, "site.yml", "--tags", "http_api", extra_vars={"mlflow_stack_name": STACK})
+    assert not run.failed, run.output[-5000:]
+    apis = client(emulator, "apigatewayv2").get_apis()["Items"]
+    [endpoint] = [api["ApiEndpoint"] for api in apis if api["Name"] == f"{STACK}-api"]
+    definition = _task_definition(emulator)
+    assert definition["revision"] == before + 1
+    [mlflow] = [c for c in definition["containerDefinitions"] if c["name"] == "mlflow"]
+    environment = {e["name"]: e["value"] for e in mlflow["environment"]}
+    assert environment["MLFLOW_CORS_ALLOWED_ORIGINS"] == endpoint
+    assert _service(emulator)["taskDefinition"].endswith(f":{before + 1}")
+
+    again = run_playbook(emulator, "site.yml", "--tags", "http_api", extra_vars={"mlflow_stack_name": STACK})
+    assert not again.failed, again.output[-5000:]
+    assert again.changed == 0, again.output[-8000:]
+
+
 def test_ecs_service_tag_on_an_empty_account_names_vpc(emulator: Emulator) -> None:
     run = run_playbook(emulator, "site.yml", "--tags", "ecs_service", extra_vars={"mlflow_stack_name": "nosvc"})
     assert run.failed

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+from emulator.rest_operations import operation_name
+
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request")
 
 
@@ -36,15 +38,17 @@ class AwsRequest:
             headers["content-type"] = environ["CONTENT_TYPE"]
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         scope = _CREDENTIAL_SCOPE.search(headers.get("authorization", ""))
+        service = scope.group("service") if scope else None
+        method = environ.get("REQUEST_METHOD", "GET")
         return cls(
-            method=environ.get("REQUEST_METHOD", "GET"),
+            method=method,
             path=environ.get("PATH_INFO", "/"),
             query=query,
             headers=headers,
             body=body,
-            service=scope.group("service") if scope else None,
+            service=service,
             region=scope.group("region") if scope else None,
-            action=_action(headers, query, body),
+            action=_action(headers, query, body) or operation_name(service, method, _raw_path(environ)),
             environ=environ,
         )
 
@@ -73,6 +77,12 @@ def _buffer_body(environ: dict[str, Any]) -> bytes:
     body = environ["wsgi.input"].read(length) if length > 0 else b""
     environ["wsgi.input"] = io.BytesIO(body)
     return body
+
+
+def _raw_path(environ: dict[str, Any]) -> str:
+    """The path as sent: PATH_INFO has %2F decoded, which splits an ARN in a path into segments."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    return raw.split("?", 1)[0] if raw else environ.get("PATH_INFO", "/")
 
 
 def _action(headers: dict[str, str], query: dict[str, list[str]], body: bytes) -> str | None:

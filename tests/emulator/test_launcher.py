@@ -29,6 +29,24 @@ def test_request_log_names_service_and_action(emulator: launcher.Emulator) -> No
     ]
 
 
+def test_request_log_names_rest_operations(emulator: launcher.Emulator) -> None:
+    """API Gateway v2 names no action in its requests: the log names it from the method and the path as sent."""
+    urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/__emulator/requests", method="DELETE"))
+    apigw = client(emulator, "apigatewayv2")
+    link = apigw.create_vpc_link(Name="log-test", SubnetIds=["subnet-12345678"])
+    apigw.tag_resource(ResourceArn=f"arn:aws:apigateway:eu-west-1::/vpclinks/{link['VpcLinkId']}", Tags={"a": "b"})
+    apigw.get_vpc_links()
+    apigw.delete_vpc_link(VpcLinkId=link["VpcLinkId"])
+    with urllib.request.urlopen(f"{emulator.url}/__emulator/requests") as response:
+        entries = json.load(response)
+    assert [(e["service"], e["action"]) for e in entries] == [
+        ("apigateway", "CreateVpcLink"),
+        ("apigateway", "TagResource"),
+        ("apigateway", "GetVpcLinks"),
+        ("apigateway", "DeleteVpcLink"),
+    ]
+
+
 def test_managed_policies_are_loaded(emulator: launcher.Emulator) -> None:
     iam = client(emulator, "iam")
     policy = iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")

@@ -1,6 +1,7 @@
 # Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""ECR registry credentials from GetAuthorizationToken, decoded for docker login."""
+"""ECR: registry credentials from GetAuthorizationToken, decoded for docker login; repository tags
+(community.aws.ecs_ecr takes none)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
+    ansible_dict_to_boto3_tag_list,
+    boto3_tag_list_to_ansible_dict,
+    compare_aws_tags,
+)
 
 
 class TokenFormatError(Exception):
@@ -88,4 +95,55 @@ def token_info(module: Any) -> dict[str, Any]:
         "username": first["username"],
         "password": first["password"],
         "expires_at": first["expires_at"],
+    }
+
+
+def _repository(client: Any, name: str) -> dict[str, Any] | None:
+    try:
+        found = client.describe_repositories(aws_retry=True, repositoryNames=[name])["repositories"]
+    except is_boto3_error_code("RepositoryNotFoundException"):
+        return None
+    return found[0] if found else None
+
+
+def _repository_result(repository: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
+    return {
+        "repository_name": repository["repositoryName"],
+        "repository_arn": repository["repositoryArn"],
+        "repository_uri": repository["repositoryUri"],
+        "registry_id": repository["registryId"],
+        "tags": tags,
+    }
+
+
+def _retag(client: Any, arn: str, to_set: dict[str, str], to_remove: list[str]) -> None:
+    if to_remove:
+        client.untag_resource(aws_retry=True, resourceArn=arn, tagKeys=to_remove)
+    if to_set:
+        client.tag_resource(aws_retry=True, resourceArn=arn, tags=ansible_dict_to_boto3_tag_list(to_set))
+
+
+def ensure_repository_tags(module: Any) -> dict[str, Any]:
+    """The module result: the repository's tags made equal to (or, without purge, a superset of) ``tags``."""
+    name, wanted, purge = module.params["name"], module.params["tags"], module.params["purge_tags"]
+    client = module.client("ecr", retry_decorator=AWSRetry.jittered_backoff())
+    try:
+        repository = _repository(client, name)
+        if repository is None:
+            # In check mode the repository may be one an earlier task would have created.
+            if module.check_mode:
+                return {"changed": True, "repository": {}, "diff": {"before": {}, "after": {"tags": wanted}}}
+            module.fail_json(msg=f"ECR repository {name} does not exist; create it first (community.aws.ecs_ecr)")
+        arn = repository["repositoryArn"]
+        current = boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(aws_retry=True, resourceArn=arn)["tags"])
+        to_set, to_remove = compare_aws_tags(current, wanted, purge_tags=purge)
+        if not module.check_mode:
+            _retag(client, arn, to_set, to_remove)
+    except (BotoCoreError, ClientError) as e:
+        module.fail_json_aws(e, msg=f"Failed to tag ECR repository {name}")
+    after = {key: value for key, value in {**current, **to_set}.items() if key not in to_remove}
+    return {
+        "changed": bool(to_set or to_remove),
+        "repository": _repository_result(repository, after),
+        "diff": {"before": {"tags": current}, "after": {"tags": after}},
     }

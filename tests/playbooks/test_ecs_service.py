@@ -77,10 +77,13 @@ def test_artifact_bucket(emulator: Emulator, deployed: PlaybookRun) -> None:
 
 
 def test_image_repositories(emulator: Emulator, deployed: PlaybookRun) -> None:
-    repositories = client(emulator, "ecr").describe_repositories(repositoryNames=[f"{STACK}/nginx", f"{STACK}/mlflow"])
+    ecr = client(emulator, "ecr")
+    repositories = ecr.describe_repositories(repositoryNames=[f"{STACK}/nginx", f"{STACK}/mlflow"])
     for repository in repositories["repositories"]:
         assert repository["imageTagMutability"] == "IMMUTABLE"
         assert repository["imageScanningConfiguration"]["scanOnPush"] is True
+        tags = ecr.list_tags_for_resource(resourceArn=repository["repositoryArn"])["tags"]
+        assert {"Key": "mlflow:stack", "Value": STACK} in tags
     assert "No Docker engine is reachable" in deployed.output
 
 

@@ -5,24 +5,22 @@ from __future__ import annotations
 import boto3
 import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.modules import ecr_repository_tags
-from moto import mock_aws
 
+from tests.support import moto_env
 from tests.support.modules import run_module
 
-REGION = "us-east-1"
+REGION = moto_env.REGION
 NAME = "s/nginx"
 
 
+moto_aws = moto_env.moto_aws  # the fixture, by name
+
+
 @pytest.fixture
-def ecr(monkeypatch: pytest.MonkeyPatch):
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        client = boto3.client("ecr", region_name=REGION)
-        client.create_repository(repositoryName=NAME, tags=[{"Key": "owner", "Value": "someone"}])
-        yield client
+def ecr(moto_aws: None):
+    client = boto3.client("ecr", region_name=REGION)
+    client.create_repository(repositoryName=NAME, tags=[{"Key": "owner", "Value": "someone"}])
+    return client
 
 
 def _tags(ecr) -> dict[str, str]:

@@ -7,21 +7,19 @@ import json
 import boto3
 import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.modules import secretsmanager_secret_info
-from moto import mock_aws
 
+from tests.support import moto_env
 from tests.support.modules import run_module
 
-REGION = "us-east-1"
+REGION = moto_env.REGION
 
 
-@pytest.fixture(autouse=True)
-def _aws(monkeypatch: pytest.MonkeyPatch):
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        yield boto3.client("secretsmanager", region_name=REGION)
+moto_aws = moto_env.moto_aws  # the fixture, by name
+
+
+@pytest.fixture
+def _aws(moto_aws: None):
+    return boto3.client("secretsmanager", region_name=REGION)
 
 
 def test_existing_secret(_aws, capsys: pytest.CaptureFixture[str]) -> None:

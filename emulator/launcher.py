@@ -11,6 +11,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE_DIR = PROJECT_ROOT / ".emulator"
@@ -41,6 +42,20 @@ class Emulator:
     def environment(self) -> dict[str, str]:
         """What a client process needs to reach this emulator, and only it."""
         return {**CLIENT_ENVIRONMENT, "AWS_ENDPOINT_URL": self.url}
+
+    def client(self, service: str) -> Any:
+        """A boto3 client of this emulator, with its credentials and region (never the user's)."""
+        import boto3  # only the callers that talk to AWS need it, not the launcher's CLI
+
+        env = self.environment()
+        return boto3.client(
+            service,
+            endpoint_url=env["AWS_ENDPOINT_URL"],
+            region_name=env["AWS_REGION"],
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=env["AWS_SESSION_TOKEN"],
+        )
 
 
 def start(state_dir: Path = DEFAULT_STATE_DIR) -> Emulator:

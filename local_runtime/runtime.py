@@ -38,20 +38,6 @@ def generate_password() -> str:
     return f"{secrets.token_urlsafe(12)}{AWKWARD_CHARACTERS}{secrets.token_urlsafe(6)}"
 
 
-def _client(emulator: launcher.Emulator, service: str) -> Any:
-    import boto3
-
-    env = emulator.environment()
-    return boto3.client(
-        service,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=env["AWS_SESSION_TOKEN"],
-    )
-
-
 @dataclass
 class Runtime:
     base_dir: Path
@@ -89,7 +75,7 @@ class Runtime:
 
     def aws(self, service: str) -> Any:
         """A boto3 client for the runtime's emulator."""
-        return _client(self.emulator, service)
+        return self.emulator.client(service)
 
     def secret_json(self, name: str) -> dict[str, str]:
         return json.loads(self.aws("secretsmanager").get_secret_value(SecretId=name)["SecretString"])

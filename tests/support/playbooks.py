@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
-
 from emulator.launcher import Emulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,14 +77,7 @@ def requests(emulator: Emulator) -> list[dict[str, Any]]:
 
 
 def client(emulator: Emulator, service: str) -> Any:
-    env = emulator.environment()
-    return boto3.client(
-        service,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
+    return emulator.client(service)
 
 
 def record_figure(name: str, run: PlaybookRun) -> None:

@@ -14,7 +14,8 @@ version_added: 0.1.0
 description:
   - Allocates, inside a VPC CIDR, one subnet per availability zone for each tier, in the order public, private,
     isolated, each block aligned on its own size (as the AWS CDK allocates a VPC's subnets).
-  - Fails with a clear message when the CIDR is malformed or too small for the plan.
+  - Fails with a clear message when the CIDR is malformed, outside private address space (RFC 1918 and
+    C(100.64.0.0/10)), or too small for the plan.
 options:
   _input:
     description: The VPC CIDR, for example C(10.0.0.0/16).

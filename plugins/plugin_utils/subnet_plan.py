@@ -5,6 +5,12 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+# Address space a VPC should use: RFC 1918, and RFC 6598's shared space that AWS also accepts. A public range
+# would shadow real addresses for everything in the VPC that goes out through the NAT gateway.
+PRIVATE_SPACE = tuple(
+    ipaddress.IPv4Network(cidr) for cidr in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+)
+
 # Allocation order, as the CDK sample's VPC does it: every public subnet, then private, then isolated.
 TIERS = ("public", "private", "isolated")
 
@@ -46,6 +52,9 @@ def _parse_network(vpc_cidr: str) -> ipaddress.IPv4Network:
         raise SubnetPlanError(f"vpc_cidr {vpc_cidr!r} is not a valid IPv4 network in CIDR notation: {error}") from None
     if not 16 <= network.prefixlen <= 28:
         raise SubnetPlanError(f"vpc_cidr {vpc_cidr!r}: AWS accepts VPC prefixes from /16 to /28")
+    if not any(network.subnet_of(space) for space in PRIVATE_SPACE):
+        ranges = ", ".join(str(space) for space in PRIVATE_SPACE)
+        raise SubnetPlanError(f"vpc_cidr {vpc_cidr!r} is not in private address space: use a range within {ranges}")
     return network
 
 

@@ -150,7 +150,7 @@ def rerun(emulator: Emulator, deploy: PlaybookRun) -> PlaybookRun:
     [
         ({"http_api_log_retention_days": 1096}, "http_api_log_retention_days must be one of 1, 3, 5"),
         ({"http_api_throttling_burst_limit": 0}, "http_api_throttling_burst_limit must be a positive"),
-        ({"http_api_throttling_rate_limit": -5}, "http_api_throttling_rate_limit a positive number"),
+        ({"http_api_throttling_rate_limit": -5}, "http_api_throttling_rate_limit must be a positive number"),
         (
             {"http_api_access_log_format": {"requestId": "$context.requestId", "user": "$context.authorizer.claims"}},
             "and no authorization, header or cookie variable",

@@ -1,0 +1,42 @@
+"""Lookup endpoint_guard: why the AWS endpoints configured for this process are not all on loopback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ansible.plugins.lookup import LookupBase
+from ansible_collections.mlops.mlflow_aws.plugins.plugin_utils.endpoint_guard import problems
+
+DOCUMENTATION = r"""
+name: endpoint_guard
+short_description: Find AWS endpoint settings that could reach anything but loopback
+version_added: 0.2.0
+description:
+  - Reads every place botocore and the amazon.aws modules take an endpoint from in the controller's environment
+    (C(AWS_ENDPOINT_URL), C(AWS_ENDPOINT_URL_<SERVICE>), C(AWS_URL), the shared config file's C(endpoint_url)
+    and C(services) sections for the selected profile) and returns one sentence per problem, such as an endpoint that
+    is not a loopback address, no C(AWS_ENDPOINT_URL) at all, or C(AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) /
+    C(ignore_configured_endpoint_urls), which would make botocore ignore every configured endpoint.
+  - Returns an empty list when every request can only reach loopback.
+"""
+
+EXAMPLES = r"""
+- name: Refuse to run anywhere but against the emulator
+  vars:
+    problems: "{{ query('mlops.mlflow_aws.endpoint_guard') }}"
+  ansible.builtin.assert:
+    that: problems | length == 0
+    fail_msg: "{{ problems | join('; ') }}"
+"""
+
+RETURN = r"""
+_raw:
+  description: One sentence per problem; empty when all is well.
+  type: list
+  elements: str
+"""
+
+
+class LookupModule(LookupBase):
+    def run(self, terms: list[Any], variables: dict[str, Any] | None = None, **kwargs: Any) -> list[str]:
+        return problems()

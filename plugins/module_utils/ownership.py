@@ -1,0 +1,255 @@
+# Copyright: mlops.mlflow_aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Which resources of a given name belong to a stack: each service's own tag read, one kind at a time.
+
+A teardown goes by the names of docs/naming.md, which anyone can give their resources; only the
+``mlflow:stack`` tag says a resource is ours. A lookup never fails on a missing resource: absent is an
+answer. The reads are the services' native ones (not the Resource Groups Tagging API, which is eventually
+consistent and does not cover every kind here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+try:
+    from botocore.exceptions import ClientError
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+
+STACK_TAG = "mlflow:stack"
+
+# A found resource: (name, arn, tags); a lookup returns every one found for the name it is given.
+Found = tuple[str, str, dict[str, str]]
+Lookup = Callable[[Callable[[str], Any], str], list[Found]]
+
+
+def _ecs_tags(tags: list[dict[str, str]] | None) -> dict[str, str]:
+    return boto3_tag_list_to_ansible_dict(tags or [], tag_name_key_name="key", tag_value_key_name="value")
+
+
+def _ecs_cluster(client: Callable[[str], Any], name: str) -> list[Found]:
+    found = client("ecs").describe_clusters(clusters=[name], include=["TAGS"], aws_retry=True)["clusters"]
+    return [
+        (c["clusterName"], c["clusterArn"], _ecs_tags(c.get("tags"))) for c in found if c.get("status") != "INACTIVE"
+    ]
+
+
+def _ecs_service(client: Callable[[str], Any], name: str) -> list[Found]:
+    cluster, _, service = name.partition("/")
+    try:
+        found = client("ecs").describe_services(cluster=cluster, services=[service], include=["TAGS"], aws_retry=True)
+    except is_boto3_error_code("ClusterNotFoundException"):
+        return []
+    return [
+        (name, s["serviceArn"], _ecs_tags(s.get("tags"))) for s in found["services"] if s.get("status") != "INACTIVE"
+    ]
+
+
+def _ecs_task_definition(client: Callable[[str], Any], family: str) -> list[Found]:
+    ecs = client("ecs")
+    arns: list[str] = []
+    for page in ecs.get_paginator("list_task_definitions").paginate(familyPrefix=family, status="ACTIVE"):
+        # familyPrefix matches every family that starts with it: keep the exact family only.
+        arns += [arn for arn in page["taskDefinitionArns"] if arn.rsplit("/", 1)[-1].rsplit(":", 1)[0] == family]
+    found = []
+    for arn in arns:
+        described = ecs.describe_task_definition(taskDefinition=arn, include=["TAGS"], aws_retry=True)
+        found.append((arn.rsplit("/", 1)[-1], arn, _ecs_tags(described.get("tags"))))
+    return found
+
+
+def _elbv2(kind: str) -> Lookup:
+    describe, key, missing = {
+        "load_balancer": ("describe_load_balancers", "LoadBalancers", "LoadBalancerNotFound"),
+        "target_group": ("describe_target_groups", "TargetGroups", "TargetGroupNotFound"),
+    }[kind]
+    arn_key = "LoadBalancerArn" if kind == "load_balancer" else "TargetGroupArn"
+
+    def lookup(client: Callable[[str], Any], name: str) -> list[Found]:
+        elbv2 = client("elbv2")
+        try:
+            items = getattr(elbv2, describe)(Names=[name], aws_retry=True)[key]
+        except is_boto3_error_code(missing):
+            return []
+        found = []
+        for item in items:
+            described = elbv2.describe_tags(ResourceArns=[item[arn_key]], aws_retry=True)["TagDescriptions"]
+            tags = described[0].get("Tags", []) if described else []
+            found.append((name, item[arn_key], boto3_tag_list_to_ansible_dict(tags)))
+        return found
+
+    return lookup
+
+
+def _log_group(client: Callable[[str], Any], name: str) -> list[Found]:
+    logs = client("logs")
+    groups = logs.describe_log_groups(logGroupNamePrefix=name, aws_retry=True)["logGroups"]
+    found = []
+    for group in (g for g in groups if g["logGroupName"] == name):
+        tags = logs.list_tags_log_group(logGroupName=name, aws_retry=True).get("tags", {})
+        found.append((name, group["arn"].removesuffix(":*"), tags))
+    return found
+
+
+def _iam_role(client: Callable[[str], Any], name: str) -> list[Found]:
+    try:
+        role = client("iam").get_role(RoleName=name, aws_retry=True)["Role"]
+    except is_boto3_error_code("NoSuchEntity"):
+        return []
+    return [(name, role["Arn"], boto3_tag_list_to_ansible_dict(role.get("Tags", [])))]
+
+
+def _ecr_repository(client: Callable[[str], Any], name: str) -> list[Found]:
+    ecr = client("ecr")
+    try:
+        repository = ecr.describe_repositories(repositoryNames=[name], aws_retry=True)["repositories"][0]
+    except is_boto3_error_code("RepositoryNotFoundException"):
+        return []
+    tags = ecr.list_tags_for_resource(resourceArn=repository["repositoryArn"], aws_retry=True).get("tags", [])
+    return [(name, repository["repositoryArn"], boto3_tag_list_to_ansible_dict(tags))]
+
+
+def _secret(client: Callable[[str], Any], name: str) -> list[Found]:
+    try:
+        secret = client("secretsmanager").describe_secret(SecretId=name, aws_retry=True)
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return []
+    return [(secret["Name"], secret["ARN"], boto3_tag_list_to_ansible_dict(secret.get("Tags", [])))]
+
+
+def _bucket(client: Callable[[str], Any], name: str) -> list[Found]:
+    s3 = client("s3")
+    try:
+        s3.head_bucket(Bucket=name, aws_retry=True)
+    except is_boto3_error_code(["404", "NoSuchBucket", "NotFound"]):
+        return []
+    except is_boto3_error_code(["403", "AccessDenied"]):
+        # Bucket names are global: one we cannot read is another account's, never ours.
+        return [(name, _bucket_arn(s3, name), {})]
+    try:
+        tags = s3.get_bucket_tagging(Bucket=name, aws_retry=True).get("TagSet", [])
+    except is_boto3_error_code("NoSuchTagSet"):
+        tags = []
+    return [(name, _bucket_arn(s3, name), boto3_tag_list_to_ansible_dict(tags))]
+
+
+def _bucket_arn(s3: Any, name: str) -> str:
+    return f"arn:{s3.meta.partition}:s3:::{name}"
+
+
+def _rds_tags(rds: Any, arn: str) -> dict[str, str]:
+    return boto3_tag_list_to_ansible_dict(rds.list_tags_for_resource(ResourceName=arn, aws_retry=True)["TagList"])
+
+
+def _db_subnet_group(client: Callable[[str], Any], name: str) -> list[Found]:
+    rds = client("rds")
+    try:
+        group = rds.describe_db_subnet_groups(DBSubnetGroupName=name, aws_retry=True)["DBSubnetGroups"][0]
+    except is_boto3_error_code("DBSubnetGroupNotFoundFault"):
+        return []
+    return [(name, group["DBSubnetGroupArn"], _rds_tags(rds, group["DBSubnetGroupArn"]))]
+
+
+def _db_cluster(client: Callable[[str], Any], name: str) -> list[Found]:
+    rds = client("rds")
+    try:
+        cluster = rds.describe_db_clusters(DBClusterIdentifier=name, aws_retry=True)["DBClusters"][0]
+    except is_boto3_error_code("DBClusterNotFoundFault"):
+        return []
+    return [(name, cluster["DBClusterArn"], _rds_tags(rds, cluster["DBClusterArn"]))]
+
+
+def _db_cluster_snapshots(client: Callable[[str], Any], cluster: str) -> list[Found]:
+    rds = client("rds")
+    snapshots = rds.describe_db_cluster_snapshots(DBClusterIdentifier=cluster, SnapshotType="manual", aws_retry=True)
+    return [
+        (s["DBClusterSnapshotIdentifier"], s["DBClusterSnapshotArn"], _rds_tags(rds, s["DBClusterSnapshotArn"]))
+        for s in snapshots["DBClusterSnapshots"]
+    ]
+
+
+def _ssm_parameters(client: Callable[[str], Any], path: str) -> list[Found]:
+    ssm = client("ssm")
+    found = []
+    for page in ssm.get_paginator("get_parameters_by_path").paginate(Path=path, Recursive=True):
+        for parameter in page["Parameters"]:
+            tags = ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId=parameter["Name"], aws_retry=True)
+            found.append((parameter["Name"], parameter["ARN"], boto3_tag_list_to_ansible_dict(tags["TagList"])))
+    return found
+
+
+LOOKUPS: dict[str, Lookup] = {
+    "ecs_cluster": _ecs_cluster,
+    "ecs_service": _ecs_service,
+    "ecs_task_definition": _ecs_task_definition,
+    "elbv2_load_balancer": _elbv2("load_balancer"),
+    "elbv2_target_group": _elbv2("target_group"),
+    "logs_log_group": _log_group,
+    "iam_role": _iam_role,
+    "ecr_repository": _ecr_repository,
+    "secretsmanager_secret": _secret,
+    "s3_bucket": _bucket,
+    "rds_db_subnet_group": _db_subnet_group,
+    "rds_db_cluster": _db_cluster,
+    "rds_db_cluster_snapshots": _db_cluster_snapshots,
+    "ssm_parameters": _ssm_parameters,
+}
+
+
+def verdict(stack: str, tags: dict[str, str]) -> tuple[bool, str]:
+    """Owned, or why not: the reason names what the resource carries instead."""
+    value = tags.get(STACK_TAG)
+    if value == stack:
+        return True, ""
+    if value is None:
+        return False, f"it has no {STACK_TAG} tag"
+    return False, f"it is tagged {STACK_TAG}={value}"
+
+
+def describe(kind: str, query: str, stack: str, found: Found) -> dict[str, Any]:
+    name, arn, tags = found
+    owned, reason = verdict(stack, tags)
+    return {"kind": kind, "query": query, "name": name, "arn": arn, "tags": tags, "owned": owned, "reason": reason}
+
+
+def ownership(client: Callable[[str], Any], stack: str, wanted: list[dict[str, str]]) -> dict[str, Any]:
+    """Every resource found for the wanted (kind, name) pairs, whether each is the stack's, and a summary."""
+    resources: list[dict[str, Any]] = []
+    for item in wanted:
+        for found in LOOKUPS[item["kind"]](client, item["name"]):
+            resources.append(describe(item["kind"], item["name"], stack, found))
+    owned: dict[str, list[str]] = {kind: [] for kind in LOOKUPS}
+    for resource in resources:
+        if resource["owned"]:
+            owned[resource["kind"]].append(resource["name"])
+    skipped = [
+        {"kind": r["kind"], "name": r["name"], "reason": f"{r['reason']}, so it is not stack {stack}'s"}
+        for r in resources
+        if not r["owned"]
+    ]
+    return {"resources": resources, "owned": owned, "skipped": skipped}
+
+
+def ownership_info(module: Any) -> dict[str, Any]:
+    retry = AWSRetry.jittered_backoff()
+    clients: dict[str, Any] = {}
+
+    def client(service: str) -> Any:
+        if service not in clients:
+            clients[service] = module.client(service, retry_decorator=retry)
+        return clients[service]
+
+    try:
+        result = ownership(client, module.params["stack"], module.params["resources"])
+    except ClientError as error:  # anything but "not found" is an error worth the user's eyes
+        module.fail_json_aws(error, msg="Could not read whether the resources belong to the stack")
+    if module.params["warn"]:
+        for item in result["skipped"]:
+            module.warn(f"Left alone: {item['kind']} {item['name']} ({item['reason']}).")
+    return {"changed": False, **result}

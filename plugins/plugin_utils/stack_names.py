@@ -1,0 +1,73 @@
+# Copyright: mlops.mlflow_aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The stack's resource names (docs/naming.md): the one place they are built.
+
+Roles, delete paths, the outputs, the tests and the molecule scenarios all read them from here, so a
+teardown can never look for a name the deploy did not use.
+"""
+
+from __future__ import annotations
+
+STACK_TAG = "mlflow:stack"
+SUBNET_TIER_TAG = "mlflow:subnet-tier"
+
+
+def stack_names(stack: str, account: str = "", region: str = "", partition: str = "aws") -> dict[str, str | None]:
+    """Every name of docs/naming.md for ``stack``; those that need the account or region are None without them."""
+    s = stack
+    scoped = bool(account and region)
+    return {
+        "stack": s,
+        "vpc": s,
+        "igw": f"{s}-igw",
+        "route_table_public": f"{s}-public",
+        "route_table_isolated": f"{s}-isolated",
+        "security_group_vpclink": f"{s}-vpclink",
+        "security_group_alb": f"{s}-alb",
+        "security_group_service": f"{s}-service",
+        "security_group_db": f"{s}-db",
+        "security_group_studio": f"{s}-studio",
+        "db_subnet_group": f"{s}-db",
+        "db_cluster": f"{s}-db",
+        "db_instance": f"{s}-db-writer",
+        "db_final_snapshot_prefix": f"{s}-db-final-",
+        "db_secret": f"{s}/db-credentials",
+        "bucket": f"{s}-artifacts-{account}-{region}" if scoped else None,
+        "repository_nginx": f"{s}/nginx",
+        "repository_mlflow": f"{s}/mlflow",
+        "mlflow_secret": f"{s}/mlflow-credentials",
+        "service_log_group": f"/mlflow/{s}/service",
+        "execution_role": f"{s}-task-execution",
+        "task_role": f"{s}-task",
+        "namespace": f"{s}.mlflow.internal",
+        "discovery_service": "mlflow",
+        "ecs_cluster": s,
+        "task_family": f"{s}-mlflow",
+        "ecs_service": f"{s}-mlflow",
+        "alb": f"{s}-alb",
+        "target_group": f"{s}-tg",
+        "scaling_resource": f"service/{s}/{s}-mlflow",
+        "scaling_policy": f"{s}-cpu-target",
+        "vpc_link": f"{s}-vpclink",
+        "api": f"{s}-api",
+        "api_log_group": f"/mlflow/{s}/http-api",
+        "sagemaker_role": f"{s}-sagemaker-execution",
+        "studio_domain": f"{s}-studio",
+        "parameter_path": f"/mlflow/{s}",
+        "execution_role_arn": f"arn:{partition}:iam::{account}:role/{s}-task-execution" if account else None,
+        "task_role_arn": f"arn:{partition}:iam::{account}:role/{s}-task" if account else None,
+        "sagemaker_role_arn": f"arn:{partition}:iam::{account}:role/{s}-sagemaker-execution" if account else None,
+        "bucket_arn": f"arn:{partition}:s3:::{s}-artifacts-{account}-{region}" if scoped else None,
+    }
+
+
+def nat_name(stack: str, index: int) -> str:
+    return f"{stack}-nat-{index}"
+
+
+def subnet_name(stack: str, tier: str, index: int) -> str:
+    return f"{stack}-{tier}-{index}"
+
+
+def route_table_private(stack: str, index: int) -> str:
+    return f"{stack}-private-{index}"

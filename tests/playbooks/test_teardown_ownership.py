@@ -1,0 +1,296 @@
+"""Teardown touches only what carries mlflow:stack=<stack> (issue 10).
+
+Next to a deployed stack, another team's resources carry the names of a stack "prod" that was never ours
+(untagged, or tagged for another stack). The default and the purging teardown of "prod" leave every one
+of them, data included; the teardown of the deployed stack removes its own and still leaves them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from emulator.launcher import Emulator
+from tests.support.playbooks import PlaybookRun, client, run_playbook
+
+pytestmark = pytest.mark.playbook
+
+OURS = "own"
+FOREIGN = "prod"
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+OTHER_TEAM = [{"Key": "mlflow:stack", "Value": "data-science"}]
+OUTPUTS = Path(__file__).parents[2] / "outputs"
+
+
+def _ok(run: PlaybookRun) -> PlaybookRun:
+    assert not run.failed, run.output[-5000:]
+    return run
+
+
+@dataclass(frozen=True)
+class Check:
+    """A resource and how to tell that it (and its data) are still there."""
+
+    kind: str
+    name: str
+    present: Callable[[Emulator], bool]
+
+
+def _exists(call: Callable[[], Any], *missing: str) -> bool:
+    try:
+        call()
+    except ClientError as error:
+        if error.response["Error"]["Code"] in missing:
+            return False
+        raise
+    return True
+
+
+def _foreign_network(aws: Emulator) -> tuple[str, list[str]]:
+    ec2 = client(aws, "ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.77.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")["Subnet"][
+            "SubnetId"
+        ]
+        for i, zone in enumerate("ab")
+    ]
+    return vpc, subnets
+
+
+def _foreign_ecs(aws: Emulator) -> None:
+    ecs = client(aws, "ecs")
+    other = [{"key": "mlflow:stack", "value": "data-science"}]
+    ecs.create_cluster(clusterName=FOREIGN, tags=other)
+    ecs.register_task_definition(
+        family=f"{FOREIGN}-mlflow", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 256}]
+    )
+    ecs.create_service(
+        cluster=FOREIGN, serviceName=f"{FOREIGN}-mlflow", taskDefinition=f"{FOREIGN}-mlflow", desiredCount=1
+    )
+
+
+def _foreign_data(aws: Emulator) -> str:
+    bucket = f"{FOREIGN}-artifacts-{ACCOUNT}-{REGION}"
+    s3 = client(aws, "s3")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="mlruns/1/model.pkl", Body=b"their model")
+    secrets = client(aws, "secretsmanager")
+    secrets.create_secret(Name=f"{FOREIGN}/db-credentials", SecretString='{"password": "theirs"}')
+    secrets.create_secret(Name=f"{FOREIGN}/mlflow-credentials", SecretString='{"password": "theirs"}', Tags=OTHER_TEAM)
+    ssm = client(aws, "ssm")
+    for key in ("tracking-uri", "db-endpoint", "artifact-bucket"):
+        ssm.put_parameter(Name=f"/mlflow/{FOREIGN}/{key}", Value="theirs", Type="String")
+    return bucket
+
+
+def _foreign_rest(aws: Emulator, vpc: str, subnets: list[str]) -> None:
+    elbv2 = client(aws, "elbv2")
+    elbv2.create_load_balancer(Name=f"{FOREIGN}-alb", Subnets=subnets, Scheme="internal")
+    elbv2.create_target_group(
+        Name=f"{FOREIGN}-tg", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip", Tags=OTHER_TEAM
+    )
+    iam = client(aws, "iam")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": []})
+    iam.create_role(RoleName=f"{FOREIGN}-task", AssumeRolePolicyDocument=trust)
+    iam.create_role(RoleName=f"{FOREIGN}-task-execution", AssumeRolePolicyDocument=trust, Tags=OTHER_TEAM)
+    ecr = client(aws, "ecr")
+    for name in ("nginx", "mlflow"):
+        ecr.create_repository(repositoryName=f"{FOREIGN}/{name}")
+        manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json"})
+        ecr.put_image(repositoryName=f"{FOREIGN}/{name}", imageManifest=manifest, imageTag="v1")
+    logs = client(aws, "logs")
+    logs.create_log_group(logGroupName=f"/mlflow/{FOREIGN}/service")
+    logs.create_log_group(logGroupName=f"/mlflow/{FOREIGN}/http-api", tags={"mlflow:stack": "data-science"})
+    rds = client(aws, "rds")
+    rds.create_db_subnet_group(DBSubnetGroupName=f"{FOREIGN}-db", DBSubnetGroupDescription="theirs", SubnetIds=subnets)
+    rds.create_db_cluster(
+        DBClusterIdentifier=f"{FOREIGN}-db",
+        Engine="aurora-mysql",
+        MasterUsername="admin",
+        MasterUserPassword="their-password-1",
+        DBSubnetGroupName=f"{FOREIGN}-db",
+        Tags=OTHER_TEAM,
+    )
+
+
+def _checks(bucket: str) -> list[Check]:
+    def secret_alive(name: str) -> Callable[[Emulator], bool]:
+        return lambda aws: "DeletedDate" not in client(aws, "secretsmanager").describe_secret(SecretId=name)
+
+    def image(repository: str) -> Callable[[Emulator], bool]:
+        return lambda aws: len(client(aws, "ecr").list_images(repositoryName=repository)["imageIds"]) == 1
+
+    def role(name: str) -> Callable[[Emulator], bool]:
+        return lambda aws: _exists(lambda: client(aws, "iam").get_role(RoleName=name), "NoSuchEntity")
+
+    def log_group(name: str) -> Callable[[Emulator], bool]:
+        return lambda aws: any(
+            g["logGroupName"] == name
+            for g in client(aws, "logs").describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+        )
+
+    def ecs_cluster(aws: Emulator) -> bool:
+        return client(aws, "ecs").describe_clusters(clusters=[FOREIGN])["clusters"][0]["status"] == "ACTIVE"
+
+    return [
+        Check(
+            "ALB",
+            f"{FOREIGN}-alb",
+            lambda aws: _exists(
+                lambda: client(aws, "elbv2").describe_load_balancers(Names=[f"{FOREIGN}-alb"]), "LoadBalancerNotFound"
+            ),
+        ),
+        Check(
+            "target group",
+            f"{FOREIGN}-tg",
+            lambda aws: _exists(
+                lambda: client(aws, "elbv2").describe_target_groups(Names=[f"{FOREIGN}-tg"]), "TargetGroupNotFound"
+            ),
+        ),
+        Check("ECS cluster", FOREIGN, ecs_cluster),
+        Check(
+            "ECS service",
+            f"{FOREIGN}-mlflow",
+            lambda aws: (
+                client(aws, "ecs").describe_services(cluster=FOREIGN, services=[f"{FOREIGN}-mlflow"])["services"][0][
+                    "status"
+                ]
+                == "ACTIVE"
+            ),
+        ),
+        Check(
+            "task definition",
+            f"{FOREIGN}-mlflow",
+            lambda aws: (
+                client(aws, "ecs").describe_task_definition(taskDefinition=f"{FOREIGN}-mlflow")["taskDefinition"][
+                    "status"
+                ]
+                == "ACTIVE"
+            ),
+        ),
+        Check("IAM role", f"{FOREIGN}-task", role(f"{FOREIGN}-task")),
+        Check("IAM role", f"{FOREIGN}-task-execution", role(f"{FOREIGN}-task-execution")),
+        Check("ECR image", f"{FOREIGN}/nginx", image(f"{FOREIGN}/nginx")),
+        Check("ECR image", f"{FOREIGN}/mlflow", image(f"{FOREIGN}/mlflow")),
+        Check("log group", f"/mlflow/{FOREIGN}/service", log_group(f"/mlflow/{FOREIGN}/service")),
+        Check("log group", f"/mlflow/{FOREIGN}/http-api", log_group(f"/mlflow/{FOREIGN}/http-api")),
+        Check("secret", f"{FOREIGN}/db-credentials", secret_alive(f"{FOREIGN}/db-credentials")),
+        Check("secret", f"{FOREIGN}/mlflow-credentials", secret_alive(f"{FOREIGN}/mlflow-credentials")),
+        Check(
+            "bucket object",
+            bucket,
+            lambda aws: (
+                client(aws, "s3").get_object(Bucket=bucket, Key="mlruns/1/model.pkl")["Body"].read() == b"their model"
+            ),
+        ),
+        Check(
+            "DB subnet group",
+            f"{FOREIGN}-db",
+            lambda aws: _exists(
+                lambda: client(aws, "rds").describe_db_subnet_groups(DBSubnetGroupName=f"{FOREIGN}-db"),
+                "DBSubnetGroupNotFoundFault",
+            ),
+        ),
+        Check(
+            "DB cluster",
+            f"{FOREIGN}-db",
+            lambda aws: _exists(
+                lambda: client(aws, "rds").describe_db_clusters(DBClusterIdentifier=f"{FOREIGN}-db"),
+                "DBClusterNotFoundFault",
+            ),
+        ),
+        Check(
+            "SSM parameters",
+            f"/mlflow/{FOREIGN}/",
+            lambda aws: (
+                len(client(aws, "ssm").get_parameters_by_path(Path=f"/mlflow/{FOREIGN}", Recursive=True)["Parameters"])
+                == 3
+            ),
+        ),
+    ]
+
+
+@pytest.fixture(scope="module")
+def world(emulator: Emulator) -> list[Check]:
+    """Our stack deployed, and another team's resources under the names of stack "prod"."""
+    _ok(run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": OURS}))
+    vpc, subnets = _foreign_network(emulator)
+    _foreign_ecs(emulator)
+    bucket = _foreign_data(emulator)
+    _foreign_rest(emulator, vpc, subnets)
+    checks = _checks(bucket)
+    assert _missing(emulator, checks) == []
+    return checks
+
+
+def _missing(aws: Emulator, checks: list[Check]) -> list[str]:
+    return [f"{check.kind} {check.name}" for check in checks if not check.present(aws)]
+
+
+def _deletes(run: PlaybookRun) -> list[str]:
+    words = ("Delete", "Deregister", "Remove", "Detach", "Release", "Revoke", "Disassociate", "Stop")
+    return [f"{r['service']} {r['action']}" for r in run.requests if r["action"] and r["action"].startswith(words)]
+
+
+@pytest.mark.parametrize("purge", [False, True], ids=["default", "purge"])
+def test_teardown_of_a_stack_we_never_had_leaves_every_foreign_resource(
+    emulator: Emulator, world: list[Check], purge: bool
+) -> None:
+    run = _ok(
+        run_playbook(
+            emulator, "teardown.yml", extra_vars={"mlflow_stack_name": FOREIGN, "mlflow_teardown_purge_data": purge}
+        )
+    )
+    assert _missing(emulator, world) == []
+    assert _deletes(run) == [], "nothing of stack prod is ours to delete"
+    flat = " ".join(run.output.split())
+    for name in (
+        f"{FOREIGN}-alb",
+        f"{FOREIGN}/db-credentials",
+        f"{FOREIGN}-artifacts-{ACCOUNT}-{REGION}",
+        f"{FOREIGN}-db",
+    ):
+        assert name in flat.split("Left alone:", 1)[-1], f"the summary must name {name}"
+    assert "it is tagged mlflow:stack=data-science" in flat
+    assert "it has no mlflow:stack tag" in flat
+
+
+def test_a_partial_teardown_republishes_what_remains(emulator: Emulator, world: list[Check]) -> None:
+    ssm = client(emulator, "ssm")
+    before = {p["Name"] for p in ssm.get_parameters_by_path(Path=f"/mlflow/{OURS}", Recursive=True)["Parameters"]}
+    assert f"/mlflow/{OURS}/tracking-uri" in before and f"/mlflow/{OURS}/db-endpoint" in before
+    _ok(run_playbook(emulator, "teardown.yml", "--tags", "http_api", extra_vars={"mlflow_stack_name": OURS}))
+    after = {p["Name"] for p in ssm.get_parameters_by_path(Path=f"/mlflow/{OURS}", Recursive=True)["Parameters"]}
+    assert f"/mlflow/{OURS}/tracking-uri" not in after
+    assert before - {f"/mlflow/{OURS}/tracking-uri"} <= after
+    outputs = json.loads((OUTPUTS / f"{OURS}.json").read_text())
+    assert outputs["tracking_uri"] is None
+    assert outputs["db_endpoint"] and outputs["artifact_bucket"] == f"{OURS}-artifacts-{ACCOUNT}-{REGION}"
+
+
+def test_teardown_of_our_stack_removes_ours_and_leaves_theirs(emulator: Emulator, world: list[Check]) -> None:
+    _ok(
+        run_playbook(
+            emulator, "teardown.yml", extra_vars={"mlflow_stack_name": OURS, "mlflow_teardown_purge_data": True}
+        )
+    )
+    assert _missing(emulator, world) == []
+    assert not _exists(
+        lambda: client(emulator, "elbv2").describe_load_balancers(Names=[f"{OURS}-alb"]), "LoadBalancerNotFound"
+    )
+    assert not _exists(lambda: client(emulator, "iam").get_role(RoleName=f"{OURS}-task"), "NoSuchEntity")
+    assert not _exists(
+        lambda: client(emulator, "secretsmanager").describe_secret(SecretId=f"{OURS}/mlflow-credentials"),
+        "ResourceNotFoundException",
+    )
+    assert not _exists(lambda: client(emulator, "s3").head_bucket(Bucket=f"{OURS}-artifacts-{ACCOUNT}-{REGION}"), "404")
+    assert client(emulator, "ssm").get_parameters_by_path(Path=f"/mlflow/{OURS}", Recursive=True)["Parameters"] == []
+    assert not (OUTPUTS / f"{OURS}.json").exists()

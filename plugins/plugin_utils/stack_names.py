@@ -21,6 +21,9 @@ def stack_names(stack: str, account: str = "", region: str = "", partition: str 
         "vpc": s,
         "igw": f"{s}-igw",
         "route_table_public": f"{s}-public",
+        "route_table_private_prefix": f"{s}-private-",
+        "nat_prefix": f"{s}-nat-",
+        "subnet_prefix": f"{s}-",
         "route_table_isolated": f"{s}-isolated",
         "security_group_vpclink": f"{s}-vpclink",
         "security_group_alb": f"{s}-alb",
@@ -59,15 +62,3 @@ def stack_names(stack: str, account: str = "", region: str = "", partition: str 
         "sagemaker_role_arn": f"arn:{partition}:iam::{account}:role/{s}-sagemaker-execution" if account else None,
         "bucket_arn": f"arn:{partition}:s3:::{s}-artifacts-{account}-{region}" if scoped else None,
     }
-
-
-def nat_name(stack: str, index: int) -> str:
-    return f"{stack}-nat-{index}"
-
-
-def subnet_name(stack: str, tier: str, index: int) -> str:
-    return f"{stack}-{tier}-{index}"
-
-
-def route_table_private(stack: str, index: int) -> str:
-    return f"{stack}-private-{index}"

@@ -18,6 +18,7 @@ DEFAULT_STATE_DIR = PROJECT_ROOT / ".emulator"
 STATE_FILE_NAME = "emulator.json"
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
+REQUESTS_PATH = "/__emulator/requests"
 
 # Dummy credentials: the emulator accepts any, and they can never authenticate against AWS.
 CLIENT_ENVIRONMENT = {
@@ -56,6 +57,27 @@ class Emulator:
             aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
             aws_session_token=env["AWS_SESSION_TOKEN"],
         )
+
+
+    def control(self, method: str, path: str, payload: Any = None) -> Any:
+        """A request to one of the emulator's own endpoints (``/__emulator/...``, an extension's, moto's)."""
+        data = None if payload is None else json.dumps(payload).encode()
+        request = urllib.request.Request(f"{self.url}{path}", data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request) as response:  # noqa: S310 - loopback only
+            body = response.read()
+        return json.loads(body) if body.strip() else None
+
+    def requests(self) -> list[dict[str, Any]]:
+        """The request log, oldest first: service, action and status of every request it answered."""
+        return self.control("GET", REQUESTS_PATH)
+
+    def clear_requests(self) -> None:
+        self.control("DELETE", REQUESTS_PATH)
+
+    def reset(self) -> None:
+        """Forget every resource (moto's reset, which the extensions follow); the request log stays."""
+        self.control("POST", "/moto-api/reset")
 
 
 def start(state_dir: Path = DEFAULT_STATE_DIR) -> Emulator:

@@ -129,7 +129,8 @@ api:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_http_api
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_api import HttpApiManager
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -151,7 +152,8 @@ def main() -> None:
         purge_tags=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(**ensure_http_api(module))
+    with reported_errors(module):
+        module.exit_json(**HttpApiManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -74,7 +74,8 @@ apis:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import describe_http_apis
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_api import describe_http_apis
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -84,7 +85,8 @@ def main() -> None:
         tags=dict(type="dict"),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(**describe_http_apis(module))
+    with reported_errors(module):
+        module.exit_json(**describe_http_apis(module))
 
 
 if __name__ == "__main__":

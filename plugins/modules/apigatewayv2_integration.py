@@ -130,7 +130,11 @@ integration:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_integration
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_routing import (
+    IntegrationManager,
+    validate_integration,
+)
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -153,7 +157,9 @@ def main() -> None:
         required_if=[("state", "present", ["integration_type"])],
         supports_check_mode=True,
     )
-    module.exit_json(**ensure_integration(module))
+    with reported_errors(module):
+        validate_integration(module.params)
+        module.exit_json(**IntegrationManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -97,7 +97,8 @@ route:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_route
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_routing import RouteManager, validate_route
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -115,7 +116,9 @@ def main() -> None:
         mutually_exclusive=[("target", "integration_id")],
         supports_check_mode=True,
     )
-    module.exit_json(**ensure_route(module))
+    with reported_errors(module):
+        validate_route(module.params)
+        module.exit_json(**RouteManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -143,7 +143,8 @@ stage:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_stage
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_stage import StageManager, validate_stage
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -172,7 +173,9 @@ def main() -> None:
         purge_tags=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(**ensure_stage(module))
+    with reported_errors(module):
+        validate_stage(module.params)
+        module.exit_json(**StageManager(module).ensure())
 
 
 if __name__ == "__main__":

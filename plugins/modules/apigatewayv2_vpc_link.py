@@ -147,7 +147,8 @@ migrated_integrations:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_vpc_link
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_vpc_link import VpcLinkManager
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -167,7 +168,8 @@ def main() -> None:
         required_if=[("state", "present", ["subnet_ids"])],
         supports_check_mode=True,
     )
-    module.exit_json(**ensure_vpc_link(module))
+    with reported_errors(module):
+        module.exit_json(**VpcLinkManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -173,11 +173,8 @@ domain:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import (
-    ensure_domain_absent,
-    ensure_domain_present,
-    sagemaker_client,
-)
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_domain import DomainManager
 
 
 def main() -> None:
@@ -205,12 +202,8 @@ def main() -> None:
         required_one_of=[["domain_name", "domain_id"]],
         supports_check_mode=True,
     )
-    client = sagemaker_client(module)
-    if module.params["state"] == "present":
-        result = ensure_domain_present(module, client)
-    else:
-        result = ensure_domain_absent(module, client)
-    module.exit_json(**result)
+    with reported_errors(module):
+        module.exit_json(**DomainManager(module).ensure())
 
 
 if __name__ == "__main__":

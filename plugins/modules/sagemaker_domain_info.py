@@ -86,13 +86,15 @@ domains:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import domains_info, sagemaker_client
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_domain import domains_info
 
 
 def main() -> None:
     argument_spec = dict(domain_name=dict(type="str"), domain_id=dict(type="str"))
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(changed=False, domains=domains_info(module, sagemaker_client(module)))
+    with reported_errors(module):
+        module.exit_json(changed=False, domains=domains_info(module))
 
 
 if __name__ == "__main__":

@@ -126,11 +126,8 @@ deleted_apps:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import (
-    ensure_user_profile_absent,
-    ensure_user_profile_present,
-    sagemaker_client,
-)
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_user_profile import UserProfileManager
 
 
 def main() -> None:
@@ -146,12 +143,8 @@ def main() -> None:
         wait_timeout=dict(type="int", default=1200),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = sagemaker_client(module)
-    if module.params["state"] == "present":
-        result = ensure_user_profile_present(module, client)
-    else:
-        result = ensure_user_profile_absent(module, client)
-    module.exit_json(**result)
+    with reported_errors(module):
+        module.exit_json(**UserProfileManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -78,7 +78,8 @@ user_profiles:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import sagemaker_client, user_profiles_info
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_user_profile import user_profiles_info
 
 
 def main() -> None:
@@ -88,7 +89,8 @@ def main() -> None:
         required_by={"user_profile_name": ["domain_id"]},
         supports_check_mode=True,
     )
-    module.exit_json(changed=False, user_profiles=user_profiles_info(module, sagemaker_client(module)))
+    with reported_errors(module):
+        module.exit_json(changed=False, user_profiles=user_profiles_info(module))
 
 
 if __name__ == "__main__":

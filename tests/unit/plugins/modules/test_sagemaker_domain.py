@@ -11,12 +11,13 @@ from ansible_collections.mlops.mlflow_aws.plugins.modules import sagemaker_domai
 from botocore.exceptions import ClientError
 
 from tests.support.modules import run_module
-from tests.support.sagemaker import ROLE, ansible_doc, studio_for, unique
+from tests.support.docs import ansible_doc
+from tests.support.sagemaker import ROLE, studio_for, unique
 
 
 @pytest.fixture
-def studio(emulator, monkeypatch):
-    return studio_for(emulator, monkeypatch)
+def studio(fake_aws):
+    return studio_for(fake_aws)
 
 
 OTHER_ROLE = "arn:aws:iam::123456789012:role/other-execution"

@@ -44,25 +44,26 @@ class Emulator:
         """What a client process needs to reach this emulator, and only it."""
         return {**CLIENT_ENVIRONMENT, "AWS_ENDPOINT_URL": self.url}
 
-    def client(self, service: str) -> Any:
-        """A boto3 client of this emulator, with its credentials and region (never the user's)."""
+    def client(self, service: str, **credentials: str | None) -> Any:
+        """A boto3 client of this emulator, with its credentials and region (never the user's).
+
+        ``credentials`` (aws_access_key_id, ...) replace the dummy ones, e.g. to act as another account.
+        """
         import boto3  # only the callers that talk to AWS need it, not the launcher's CLI
 
         env = self.environment()
-        return boto3.client(
-            service,
-            endpoint_url=env["AWS_ENDPOINT_URL"],
-            region_name=env["AWS_REGION"],
-            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-            aws_session_token=env["AWS_SESSION_TOKEN"],
-        )
-
+        settings = {
+            "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"],
+            "aws_session_token": env["AWS_SESSION_TOKEN"],
+            **credentials,
+        }
+        return boto3.client(service, endpoint_url=env["AWS_ENDPOINT_URL"], region_name=env["AWS_REGION"], **settings)
 
     def control(self, method: str, path: str, payload: Any = None) -> Any:
         """A request to one of the emulator's own endpoints (``/__emulator/...``, an extension's, moto's)."""
         data = None if payload is None else json.dumps(payload).encode()
-        request = urllib.request.Request(f"{self.url}{path}", data=data, method=method)
+        request = urllib.request.Request(f"{self.url}{path}", data=data, method=method)  # noqa: S310 - loopback only
         request.add_header("Content-Type", "application/json")
         with urllib.request.urlopen(request) as response:  # noqa: S310 - loopback only
             body = response.read()

@@ -26,6 +26,7 @@ ENABLED: tuple[str, ...] = (
     "ecs_tags",
     "ecs_services",
     "apigatewayv2_stages",
+    "servicediscovery_aws",
     *STRICT,
 )
 

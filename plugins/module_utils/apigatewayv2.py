@@ -77,7 +77,7 @@ def apply_tag_plan(aws: Any, arn: str, plan: TagPlan) -> None:
 class ApiGatewayManager(ResourceManager):
     """A manager whose diff is a fixed list of the resource's fields, snake_cased."""
 
-    fields: list[str] = []
+    fields: tuple[str, ...] = ()
 
     def __init__(self, module: Any) -> None:
         super().__init__(module)

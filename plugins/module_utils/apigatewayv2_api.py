@@ -43,7 +43,7 @@ def _cors(option: dict | None) -> dict | None:
 
 class HttpApiManager(ApiGatewayManager):
     result_key = "api"
-    fields = ["Name", "Description", "DisableExecuteApiEndpoint", "CorsConfiguration", "Tags"]
+    fields = ("Name", "Description", "DisableExecuteApiEndpoint", "CorsConfiguration", "Tags")
 
     def __init__(self, module: Any) -> None:
         super().__init__(module)

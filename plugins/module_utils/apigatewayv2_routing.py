@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import (
     ApiGatewayManager,
     changed_fields,
@@ -41,7 +39,9 @@ class _InPlaceManager(ApiGatewayManager):
         return merged(current, self.changes) if self.changes else None
 
     def create(self) -> dict:
-        return call(self.client, f"create_{self.noun}", f"create {self.noun}", ApiId=self.params["api_id"], **self.plan_create())
+        return call(
+            self.client, f"create_{self.noun}", f"create {self.noun}", ApiId=self.params["api_id"], **self.plan_create()
+        )
 
     def update(self, current: dict, planned: dict) -> dict:
         ids = {"ApiId": self.params["api_id"], self.id_key: current[self.id_key]}
@@ -76,7 +76,7 @@ class IntegrationManager(_InPlaceManager):
     result_key = "integration"
     id_key = "IntegrationId"
     noun = "integration"
-    fields = [
+    fields = (
         "IntegrationType",
         "IntegrationUri",
         "IntegrationMethod",
@@ -86,7 +86,7 @@ class IntegrationManager(_InPlaceManager):
         "TimeoutInMillis",
         "RequestParameters",
         "Description",
-    ]
+    )
 
     def find(self) -> dict | None:
         params = self.params
@@ -142,7 +142,7 @@ class RouteManager(_InPlaceManager):
     result_key = "route"
     id_key = "RouteId"
     noun = "route"
-    fields = ["RouteKey", "Target", "AuthorizationType", "AuthorizerId"]
+    fields = ("RouteKey", "Target", "AuthorizationType", "AuthorizerId")
 
     def find(self) -> dict | None:
         key = self.params["route_key"]

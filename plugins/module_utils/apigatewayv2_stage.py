@@ -44,7 +44,7 @@ def validate_stage(params: dict) -> None:
 
 class StageManager(ApiGatewayManager):
     result_key = "stage"
-    fields = ["StageName", "AutoDeploy", "Description", "DefaultRouteSettings", "AccessLogSettings", "Tags"]
+    fields = ("StageName", "AutoDeploy", "Description", "DefaultRouteSettings", "AccessLogSettings", "Tags")
 
     def __init__(self, module: Any) -> None:
         super().__init__(module)

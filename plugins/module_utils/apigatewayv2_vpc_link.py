@@ -82,7 +82,7 @@ def integrations_using(aws: Any, link_id: str) -> list[dict]:
 
 class VpcLinkManager(ApiGatewayManager):
     result_key = "vpc_link"
-    fields = ["Name", "SubnetIds", "SecurityGroupIds", "Tags"]
+    fields = ("Name", "SubnetIds", "SecurityGroupIds", "Tags")
 
     def find(self) -> dict | None:
         name = self.params["name"]
@@ -112,7 +112,12 @@ class VpcLinkManager(ApiGatewayManager):
 
     def delete(self, current: dict) -> None:
         link_id = current["VpcLinkId"]
-        if call_or_none(self.client, "delete_vpc_link", "NotFoundException", f"delete VPC link {link_id}", VpcLinkId=link_id) is None:
+        if (
+            call_or_none(
+                self.client, "delete_vpc_link", "NotFoundException", f"delete VPC link {link_id}", VpcLinkId=link_id
+            )
+            is None
+        ):
             return
         if self.params["wait"]:
             deleted_waiter(self.client, link_id, self.params["wait_timeout"]).wait()
@@ -183,6 +188,8 @@ def describe_vpc_links(module: Any) -> dict:
     else:
         links = find_vpc_links(aws)
     links = [
-        link for link in links if params["name"] in (None, link.get("Name")) and matches(link.get("Tags"), params["tags"])
+        link
+        for link in links
+        if params["name"] in (None, link.get("Name")) and matches(link.get("Tags"), params["tags"])
     ]
     return {"changed": False, "vpc_links": [snake(link) for link in links]}

@@ -130,9 +130,9 @@ class DomainManager(ResourceManager):
         request = self._wanted()
         if self.params.get("tags"):
             request["Tags"] = tag_list(self.params["tags"])
-        domain_id = call(self.client, "create_domain", "create domain {}".format(self.params["domain_name"]), **request)[
-            "DomainId"
-        ]
+        domain_id = call(
+            self.client, "create_domain", "create domain {}".format(self.params["domain_name"]), **request
+        )["DomainId"]
         if self.params["wait"]:
             return self._wait(domain_id, in_service, "become InService")
         return with_tags(self.client, describe_domain(self.client, domain_id), "DomainArn")
@@ -140,7 +140,9 @@ class DomainManager(ResourceManager):
     def plan_update(self, current: dict) -> dict | None:
         wanted = self._wanted()
         self.updates: dict = {}
-        if "DefaultUserSettings" in wanted and not contains(current.get("DefaultUserSettings"), wanted["DefaultUserSettings"]):
+        if "DefaultUserSettings" in wanted and not contains(
+            current.get("DefaultUserSettings"), wanted["DefaultUserSettings"]
+        ):
             self.updates["DefaultUserSettings"] = wanted["DefaultUserSettings"]
         if "AppNetworkAccessType" in wanted and wanted["AppNetworkAccessType"] != current.get("AppNetworkAccessType"):
             self.updates["AppNetworkAccessType"] = wanted["AppNetworkAccessType"]
@@ -178,7 +180,9 @@ class DomainManager(ResourceManager):
         if profiles:
             raise AwsError(
                 "Domain {} still has user profiles ({}); delete them first "
-                "(mlops.mlflow_aws.sagemaker_user_profile state=absent)".format(current["DomainId"], ", ".join(profiles))
+                "(mlops.mlflow_aws.sagemaker_user_profile state=absent)".format(
+                    current["DomainId"], ", ".join(profiles)
+                )
             )
         self.changed = True
         if not self.check_mode:

@@ -74,7 +74,8 @@ class UserProfileManager(ResourceManager):
         if reason is not None:
             # A failed profile is not the profile asked for: report AWS's reason, never adopt it.
             raise AwsError(
-                f"SageMaker user profile {self.name} of domain {self.domain_id} {reason}", user_profile=to_snake(current)
+                f"SageMaker user profile {self.name} of domain {self.domain_id} {reason}",
+                user_profile=to_snake(current),
             )
         return super().present(current)
 
@@ -101,7 +102,9 @@ class UserProfileManager(ResourceManager):
 
     def plan_update(self, current: dict) -> dict | None:
         settings = self._settings()
-        self.settings = settings if settings is not None and not contains(current.get("UserSettings"), settings) else None
+        self.settings = (
+            settings if settings is not None and not contains(current.get("UserSettings"), settings) else None
+        )
         self.tags = TagPlan.of(current["Tags"], self.params.get("tags"), self.params["purge_tags"])
         if not (self.settings or self.tags.changed):
             return None
@@ -177,16 +180,15 @@ class UserProfileManager(ResourceManager):
             live = self._live_apps()
             return {"Apps": live, "Status": "Deleting"} if live else None
 
-        waiter(f"the apps of user profile {self.name}", remaining, gone, "be deleted", self.params["wait_timeout"]).wait()
+        waiter(
+            f"the apps of user profile {self.name}", remaining, gone, "be deleted", self.params["wait_timeout"]
+        ).wait()
 
 
 def user_profiles_info(module: Any) -> list[dict]:
     aws = sagemaker_client(module)
     domain_id, name = module.params.get("domain_id"), module.params.get("user_profile_name")
-    if name:
-        summaries = [{"DomainId": domain_id, "UserProfileName": name}]
-    else:
-        summaries = list_user_profiles(aws, domain_id)
+    summaries = [{"DomainId": domain_id, "UserProfileName": name}] if name else list_user_profiles(aws, domain_id)
     results = []
     for summary in summaries:
         profile = describe_user_profile(aws, summary["DomainId"], summary["UserProfileName"])

@@ -103,6 +103,7 @@ import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.ecr import token_info
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -116,7 +117,8 @@ def main() -> None:
     bad = [rid for rid in module.params["registry_ids"] or [] if not ACCOUNT_ID.match(rid)]
     if bad:
         module.fail_json(msg=f"registry_ids must be 12-digit AWS account IDs, got: {', '.join(bad)}")
-    module.exit_json(**token_info(module))
+    with reported_errors(module):
+        module.exit_json(**token_info(module))
 
 
 if __name__ == "__main__":

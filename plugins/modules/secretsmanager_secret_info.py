@@ -70,25 +70,16 @@ secret:
       returned: when scheduled for deletion
 """
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:
-    pass  # AnsibleAWSModule reports the missing botocore
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.secretsmanager import describe_secret
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.secretsmanager import secret_info
 
 
 def main() -> None:
     module = AnsibleAWSModule(argument_spec={"name": {"type": "str", "required": True}}, supports_check_mode=True)
-    client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        secret = describe_secret(client, module.params["name"])
-    except (BotoCoreError, ClientError) as error:
-        module.fail_json_aws(error, msg=f"Failed to describe secret {module.params['name']}")
-    module.exit_json(changed=False, exists=secret is not None, secret=secret or {})
+    with reported_errors(module):
+        module.exit_json(**secret_info(module))
 
 
 if __name__ == "__main__":

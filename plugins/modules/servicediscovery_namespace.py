@@ -165,7 +165,8 @@ replaced:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import NamespaceManager
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery_namespace import NamespaceManager
 
 
 def main() -> None:
@@ -187,7 +188,8 @@ def main() -> None:
     )
     if module.params["wait_timeout"] < 1:
         module.fail_json(msg="wait_timeout must be at least 1 second")
-    module.exit_json(**NamespaceManager(module).run())
+    with reported_errors(module):
+        module.exit_json(**NamespaceManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -197,7 +197,8 @@ replaced_because:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import (
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery_service import (
     ServiceManager,
     validate_service_params,
 )
@@ -232,12 +233,11 @@ def main() -> None:
         wait_timeout=dict(type="int", default=300),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    error = validate_service_params(module.params)
-    if error:
-        module.fail_json(msg=error)
     if module.params["wait_timeout"] < 1:
         module.fail_json(msg="wait_timeout must be at least 1 second")
-    module.exit_json(**ServiceManager(module).run())
+    with reported_errors(module):
+        validate_service_params(module.params)
+        module.exit_json(**ServiceManager(module).ensure())
 
 
 if __name__ == "__main__":

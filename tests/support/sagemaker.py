@@ -47,6 +47,10 @@ class Studio:
             pass
         return domain_id
 
+    def home_efs(self) -> list[dict[str, str]]:
+        """The home EFS file systems of deleted domains, with the retention each was deleted with."""
+        return self.emulator.control("GET", "/__sagemaker_studio/home-efs")
+
     def fail(self, domain_id: str, reason: str, user_profile_name: str | None = None) -> None:
         """Drive a domain (or one of its user profiles) to Failed with ``reason``, as AWS may leave it."""
         self.emulator.control(

@@ -16,7 +16,7 @@ from typing import Any, NoReturn, TypeVar
 try:
     from botocore.exceptions import BotoCoreError, ClientError
 except ImportError:
-    BotoCoreError = ClientError = None  # AnsibleAWSModule reports the missing dependency
+    pass  # AnsibleAWSModule reports the missing dependency before any helper runs
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
@@ -40,16 +40,12 @@ def error_code(error: Exception | None) -> str | None:
     return response.get("Error", {}).get("Code")
 
 
-def _aws_errors() -> tuple[type[Exception], ...]:
-    return tuple(kind for kind in (BotoCoreError, ClientError) if kind is not None)
-
-
 @contextmanager
 def aws_errors(description: str) -> Iterator[None]:
     """Inside the block, botocore errors become ``AwsError("Failed to <description>")``."""
     try:
         yield
-    except _aws_errors() as e:
+    except (BotoCoreError, ClientError) as e:
         raise AwsError(f"Failed to {description}", cause=e) from e
 
 
@@ -99,7 +95,7 @@ def call_or_none(aws: Any, operation: str, missing: str | tuple[str, ...], descr
     codes = (missing,) if isinstance(missing, str) else missing
     try:
         return getattr(aws, operation)(aws_retry=True, **kwargs)
-    except _aws_errors() as e:
+    except (BotoCoreError, ClientError) as e:
         if error_code(e) in codes:
             return None
         raise AwsError(f"Failed to {description}", cause=e) from e

@@ -56,7 +56,9 @@ class DomainManager(ResourceManager):
         return to_snake(resource)
 
     def _wait(self, domain_id: str, done: Any, goal: str) -> dict | None:
-        describe = lambda: describe_domain(self.client, domain_id)  # noqa: E731 - one line reads better
+        def describe() -> dict | None:
+            return describe_domain(self.client, domain_id)
+
         found = waiter(f"SageMaker domain {domain_id}", describe, done, goal, self.params["wait_timeout"]).wait()
         return with_tags(self.client, found, "DomainArn")
 

@@ -45,7 +45,10 @@ class UserProfileManager(ResourceManager):
 
     def _wait(self, done: Any, goal: str) -> dict | None:
         what = f"user profile {self.name} of domain {self.domain_id}"
-        describe = lambda: describe_user_profile(self.client, self.domain_id, self.name)  # noqa: E731
+
+        def describe() -> dict | None:
+            return describe_user_profile(self.client, self.domain_id, self.name)
+
         waiter(what, describe, done, goal, self.params["wait_timeout"]).wait()
         return self._describe()
 

@@ -122,7 +122,7 @@ class NamespaceManager(ResourceManager):
             raise AwsError(f"Cloud Map operation {operation_id} succeeded but names no namespace")
         return describe_namespace(self.client, self.route53, namespace_id)
 
-    def update(self, current: Namespace, tags: TagPlan) -> Namespace:
+    def _update(self, current: Namespace, tags: TagPlan) -> Namespace:
         description = self.params["description"]
         if description is not None and description != current.raw.get("Description", ""):
             operation_id = call(
@@ -172,7 +172,7 @@ class NamespaceManager(ResourceManager):
             description = self.params["description"]
             self.changed = tags.changed or (description is not None and description != before["description"])
             if self.changed and not self.check_mode:
-                current = self.update(current, tags)
+                current = self._update(current, tags)
             return self.result(self.returned(current), before, after)
 
         replaced = self._other_vpc(others) if others else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError
@@ -21,6 +21,10 @@ POLL_SECONDS = 5.0
 
 def sleep(seconds: float) -> None:
     time.sleep(seconds)
+
+
+def _sleep_now(seconds: float) -> None:
+    sleep(seconds)  # looked up when called, so that replacing ``sleep`` reaches every waiter
 
 
 def _status(resource: Any) -> str:
@@ -46,7 +50,7 @@ class Waiter:
     status: Callable[[Any], str] = _status
     interval: float = POLL_SECONDS
     clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = field(default=lambda seconds: sleep(seconds))
+    sleep: Callable[[float], None] = _sleep_now
 
     def wait(self) -> Any:
         deadline = self.clock() + self.timeout

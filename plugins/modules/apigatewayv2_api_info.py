@@ -2,13 +2,15 @@
 # Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+from __future__ import annotations
+
 DOCUMENTATION = r"""
 ---
 module: apigatewayv2_api_info
 short_description: List API Gateway v2 HTTP APIs
 version_added: 0.1.0
 description:
-  - Lists the API Gateway v2 APIs of protocol C(HTTP) in the region, optionally only those with a given
+  - Lists the API Gateway v2 APIs of protocol V(HTTP) in the region, optionally only those with a given
     ID, name or tags.
 author:
   - mlops.mlflow_aws maintainers (@mlops)

@@ -2,6 +2,8 @@
 # Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+from __future__ import annotations
+
 DOCUMENTATION = r"""
 ---
 module: apigatewayv2_route
@@ -18,7 +20,7 @@ options:
     type: str
     required: true
   route_key:
-    description: Method and path of the route, for example C(ANY /{proxy+}), or C($default).
+    description: Method and path of the route, for example C(ANY /{proxy+}), or V($default).
     type: str
     required: true
   target:

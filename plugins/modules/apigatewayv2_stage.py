@@ -2,6 +2,8 @@
 # Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+from __future__ import annotations
+
 DOCUMENTATION = r"""
 ---
 module: apigatewayv2_stage
@@ -20,7 +22,7 @@ options:
     type: str
     required: true
   stage_name:
-    description: Name of the stage. C($default) serves the API at its root path.
+    description: Name of the stage. V($default) serves the API at its root path.
     type: str
     default: $default
   auto_deploy:
@@ -62,7 +64,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.tags
+  - mlops.mlflow_aws.tags
   - amazon.aws.boto3
 """
 

@@ -2,6 +2,8 @@
 # Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+from __future__ import annotations
+
 DOCUMENTATION = r"""
 ---
 module: apigatewayv2_vpc_link_info

@@ -12,7 +12,7 @@ version_added: 0.1.0
 description:
   - Calls ECR GetAuthorizationToken and returns the registry host, the user name and the password decoded
     from the token, and when they expire (AWS issues them for 12 hours).
-  - The module only reads (C(_info)), never changes anything, always reports C(changed=false) and runs in
+  - The module only reads (C(_info)), never changes anything, always reports V(changed=false) and runs in
     check mode.
   - "B(The result holds a live registry password.) The task that uses this module B(must set) C(no_log: true),
     or the password appears in the output and in logs. The module itself neither logs it nor returns a diff."

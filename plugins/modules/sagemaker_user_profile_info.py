@@ -1,4 +1,5 @@
 #!/usr/bin/python
+# Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -7,15 +8,16 @@ DOCUMENTATION = r"""
 ---
 module: sagemaker_user_profile_info
 short_description: Describe user profiles of Amazon SageMaker Studio domains, with their apps
+version_added: 0.1.0
 description:
   - Describe one user profile, the profiles of one domain, or all profiles of the region, each with its tags and
     its apps.
 author:
-  - mlops.mlflow_aws maintainers (!UNKNOWN)
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   domain_id:
     description:
-      - The domain whose profiles to describe. Required with I(user_profile_name).
+      - The domain whose profiles to describe. Required with O(user_profile_name).
     type: str
   user_profile_name:
     description:

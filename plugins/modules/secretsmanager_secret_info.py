@@ -1,4 +1,5 @@
 #!/usr/bin/python
+# Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ description:
     secret, or to reference it from an ECS task definition.
   - Never reads or returns the secret's value.
 author:
-  - mlops.mlflow_aws maintainers (!UNKNOWN)
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   name:
     description:

@@ -54,27 +54,17 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  wait:
-    description:
-      - Wait for the Cloud Map operation (create, update, delete) to finish.
-      - Without waiting, a created namespace is not returned (only RV(operation_id)), and running the module
-        again before the operation finishes can start a second creation.
-      - The deletion of a namespace being replaced is always waited for.
-    type: bool
-    default: true
   wait_timeout:
-    description:
-      - How many seconds to wait for each Cloud Map operation.
-    type: int
     default: 300
 notes:
   - Check mode makes no change; a namespace that would be created is returned as an empty RV(namespace).
   - Besides C(servicediscovery:*) permissions the module needs C(route53:GetHostedZone) to find the VPC of
     a namespace.
 extends_documentation_fragment:
+  - mlops.mlflow_aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.tags
+  - mlops.mlflow_aws.tags
   - amazon.aws.boto3
 """
 

@@ -57,7 +57,7 @@ options:
         suboptions:
           type:
             description:
-              - The record type. ECS tasks in C(awsvpc) mode register C(A) records (or C(SRV) with a port).
+              - The record type. ECS tasks in C(awsvpc) mode register V(A) records (or V(SRV) with a port).
             type: str
             choices: [A, AAAA, SRV, CNAME]
             required: true
@@ -88,22 +88,15 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  wait:
-    description:
-      - Wait for the Cloud Map update operation to finish. Instance deregistrations are always waited for.
-    type: bool
-    default: true
   wait_timeout:
-    description:
-      - How many seconds to wait for each Cloud Map operation.
-    type: int
     default: 300
 notes:
   - Check mode makes no change; a service that would be created or replaced is returned as an empty RV(service).
 extends_documentation_fragment:
+  - mlops.mlflow_aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.tags
+  - mlops.mlflow_aws.tags
   - amazon.aws.boto3
 """
 

@@ -118,7 +118,7 @@ def test_tag_plan_removes_before_it_adds_and_only_what_changes() -> None:
     plan = TagPlan.of({"old": "1", "keep": "k"}, {"keep": "k", "new": "2"}, True)
     assert plan.apply(lambda keys: calls.append(("untag", keys)), lambda tags: calls.append(("tag", tags)))
     assert calls == [("untag", ["old"]), ("tag", {"new": "2"})]
-    assert not TagPlan.of({"a": "1"}, {"a": "1"}, True).apply(lambda k: calls.append(k), lambda t: calls.append(t))
+    assert not TagPlan.of({"a": "1"}, {"a": "1"}, True).apply(calls.append, calls.append)
     assert len(calls) == 2
 
 

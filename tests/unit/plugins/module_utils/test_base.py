@@ -18,18 +18,7 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPl
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.waiter import Waiter, gone, status_is
 from botocore.exceptions import ClientError
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def time(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.support.clock import FakeClock as Clock
 
 
 def scripted(*answers: Any) -> Any:

@@ -8,18 +8,7 @@ import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import operation_waiter
 
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def time(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.support.clock import FakeClock
 
 
 class ScriptedClient:

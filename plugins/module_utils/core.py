@@ -8,10 +8,9 @@ each module's ``main()`` turns it into a failed result once, with ``reported_err
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 try:
     from botocore.exceptions import BotoCoreError, ClientError
@@ -49,34 +48,16 @@ def aws_errors(description: str) -> Iterator[None]:
         raise AwsError(f"Failed to {description}", cause=e) from e
 
 
-def raises_aws_error(description: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Decorator form of ``aws_errors`` for a helper's entry point."""
-
-    def decorate(function: Callable[..., T]) -> Callable[..., T]:
-        @functools.wraps(function)
-        def wrapper(*args: Any, **kwargs: Any) -> T:
-            with aws_errors(description):
-                return function(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-def fail(module: Any, error: AwsError) -> NoReturn:
-    if error.cause is not None:
-        module.fail_json_aws(error.cause, msg=error.message, **error.result)
-    module.fail_json(msg=error.message, **error.result)
-    raise AssertionError("fail_json returned")  # it exits; this keeps type checkers honest
-
-
 @contextmanager
 def reported_errors(module: Any) -> Iterator[None]:
     """The one place an ``AwsError`` is caught: it ends the module as failed, with AWS's error if any."""
     try:
         yield
     except AwsError as e:
-        fail(module, e)
+        if e.cause is not None:
+            module.fail_json_aws(e.cause, msg=e.message, **e.result)
+        else:
+            module.fail_json(msg=e.message, **e.result)
 
 
 def client(module: Any, service: str) -> Any:

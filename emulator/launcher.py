@@ -18,6 +18,7 @@ DEFAULT_STATE_DIR = PROJECT_ROOT / ".emulator"
 STATE_FILE_NAME = "emulator.json"
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
+REQUESTS_PATH = "/__emulator/requests"
 
 # Dummy credentials: the emulator accepts any, and they can never authenticate against AWS.
 CLIENT_ENVIRONMENT = {
@@ -43,19 +44,41 @@ class Emulator:
         """What a client process needs to reach this emulator, and only it."""
         return {**CLIENT_ENVIRONMENT, "AWS_ENDPOINT_URL": self.url}
 
-    def client(self, service: str) -> Any:
-        """A boto3 client of this emulator, with its credentials and region (never the user's)."""
+    def client(self, service: str, **credentials: str | None) -> Any:
+        """A boto3 client of this emulator, with its credentials and region (never the user's).
+
+        ``credentials`` (aws_access_key_id, ...) replace the dummy ones, e.g. to act as another account.
+        """
         import boto3  # only the callers that talk to AWS need it, not the launcher's CLI
 
         env = self.environment()
-        return boto3.client(
-            service,
-            endpoint_url=env["AWS_ENDPOINT_URL"],
-            region_name=env["AWS_REGION"],
-            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-            aws_session_token=env["AWS_SESSION_TOKEN"],
-        )
+        settings = {
+            "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"],
+            "aws_session_token": env["AWS_SESSION_TOKEN"],
+            **credentials,
+        }
+        return boto3.client(service, endpoint_url=env["AWS_ENDPOINT_URL"], region_name=env["AWS_REGION"], **settings)
+
+    def control(self, method: str, path: str, payload: Any = None) -> Any:
+        """A request to one of the emulator's own endpoints (``/__emulator/...``, an extension's, moto's)."""
+        data = None if payload is None else json.dumps(payload).encode()
+        request = urllib.request.Request(f"{self.url}{path}", data=data, method=method)  # noqa: S310 - loopback only
+        request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request) as response:  # noqa: S310 - loopback only
+            body = response.read()
+        return json.loads(body) if body.strip() else None
+
+    def requests(self) -> list[dict[str, Any]]:
+        """The request log, oldest first: service, action and status of every request it answered."""
+        return self.control("GET", REQUESTS_PATH)
+
+    def clear_requests(self) -> None:
+        self.control("DELETE", REQUESTS_PATH)
+
+    def reset(self) -> None:
+        """Forget every resource (moto's reset, which the extensions follow); the request log stays."""
+        self.control("POST", "/moto-api/reset")
 
 
 def start(state_dir: Path = DEFAULT_STATE_DIR) -> Emulator:

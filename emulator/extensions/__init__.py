@@ -27,6 +27,7 @@ ENABLED: tuple[str, ...] = (
     "ecs_services",
     "apigatewayv2_stages",
     "ec2_filters",
+    "servicediscovery_aws",
     *STRICT,
 )
 

@@ -19,6 +19,12 @@ profile is deleted. State is kept per account and region and wiped by ``POST /mo
 
 ``GET /__sagemaker_studio/home-efs`` lists the home EFS file systems of deleted domains with the
 retention each was deleted with (Retain, the default, or Delete), for teardown tests.
+
+``POST /__sagemaker_studio/fail`` (test-only) leaves a resource as AWS does when its creation or update fails:
+the body ``{"DomainId": ..., "UserProfileName": ... (optional), "FailureReason": ..., "Status": "Failed"}``
+(``Status`` may also be ``Update_Failed`` or ``Delete_Failed``) makes the domain, or its user profile, report
+that status and ``FailureReason`` from then on, in the default account's us-east-1 unless ``AccountId`` and
+``Region`` say otherwise.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ from emulator.request import AwsRequest
 from emulator.responses import json_error, json_result
 
 HOME_EFS_PATH = "/__sagemaker_studio/home-efs"
+FAIL_PATH = "/__sagemaker_studio/fail"
+FAILED_STATUSES = frozenset({"Failed", "Update_Failed", "Delete_Failed"})
 RESET_PATH = "/moto-api/reset"
 GONE = "<gone>"
 APP_TYPES = frozenset(
@@ -85,10 +93,15 @@ class Lifecycle:
 
     status: str
     upcoming: list[str] = field(default_factory=list)
+    failure_reason: str | None = None
 
     def move(self, status: str, *upcoming: str) -> None:
         self.status = status
         self.upcoming = list(upcoming)
+        self.failure_reason = None
+
+    def fail(self, status: str, reason: str) -> None:
+        self.status, self.upcoming, self.failure_reason = status, [], reason
 
     def observed(self) -> None:
         if self.upcoming:
@@ -117,6 +130,7 @@ class UserProfile:
             "LastModifiedTime": self.modified,
             "CreationTime": self.created,
             "UserSettings": self.settings,
+            **({"FailureReason": self.lifecycle.failure_reason} if self.lifecycle.failure_reason else {}),
         }
 
     def summary(self) -> dict[str, Any]:
@@ -238,6 +252,8 @@ class SageMakerStudio:
         if request.path == HOME_EFS_PATH and request.method == "GET":
             with self._lock:
                 return Response(json.dumps(self._home_efs), content_type="application/json")
+        if request.path == FAIL_PATH and request.method == "POST":
+            return self._fail(request)
         handler = self._handlers.get(request.action or "") if request.service == "sagemaker" else None
         if handler is None:
             return None
@@ -250,6 +266,30 @@ class SageMakerStudio:
             except KeyError as missing:
                 return json_error("ValidationException", f"Missing required parameter {missing}")
         return None if result is None else json_result(result)
+
+    def _fail(self, request: AwsRequest) -> Response:
+        params = request.json()
+        account = params.get("AccountId") or moto_state.account_id(request)
+        region = params.get("Region") or "us-east-1"
+        status = params.get("Status") or "Failed"
+        with self._lock:
+            try:
+                if status not in FAILED_STATUSES:
+                    raise _invalid(f"Status must be one of {', '.join(sorted(FAILED_STATUSES))}, not {status!r}")
+                lifecycle = self._lifecycle_to_fail(account, region, params)
+            except StudioError as error:
+                return json_error(error.code, error.message)
+            lifecycle.fail(status, params.get("FailureReason") or "")
+            if not params.get("UserProfileName"):
+                self._domain(account, region, params["DomainId"]).status = status
+        return json_result({"Status": status})
+
+    def _lifecycle_to_fail(self, account: str, region: str, params: dict[str, Any]) -> Lifecycle:
+        state = self._state(account, region)
+        if params.get("UserProfileName"):
+            return self._profile(state, params["DomainId"], params["UserProfileName"]).lifecycle
+        domain = self._domain(account, region, params["DomainId"])
+        return state.domain_lifecycles.setdefault(domain.id, Lifecycle(domain.status))
 
     def reset(self) -> None:
         with self._lock:
@@ -474,6 +514,8 @@ class SageMakerStudio:
     def _describe_domain(self, account: str, region: str, params: dict[str, Any]) -> dict[str, Any] | None:
         domain = self._domain(account, region, params["DomainId"])
         lifecycle = self._state(account, region).domain_lifecycles.get(domain.id)
+        if lifecycle is not None and lifecycle.failure_reason is not None:
+            return {**domain.describe(), "Status": lifecycle.status, "FailureReason": lifecycle.failure_reason}
         if lifecycle is None or not lifecycle.upcoming:
             return None  # moto answers
         described = domain.describe()

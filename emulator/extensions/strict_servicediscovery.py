@@ -1,4 +1,4 @@
-"""Cloud Map deletes AWS refuses while dependents exist: a namespace that still has services."""
+"""Cloud Map deletes AWS refuses while dependents exist: a namespace with services, a service with instances."""
 
 from __future__ import annotations
 
@@ -22,5 +22,18 @@ def delete_namespace(request: AwsRequest) -> Response | None:
     return None
 
 
+def delete_service(request: AwsRequest) -> Response | None:
+    service_id = str(request.json().get("Id", ""))
+    service = backend("servicediscovery", request).services.get(service_id)
+    if service is not None and service.instances:
+        ids = ", ".join(sorted(instance.instance_id for instance in service.instances))
+        return json_error("ResourceInUse", f"Service {service_id} has registered instances: {ids}.")
+    return None
+
+
 def build() -> DeleteRules:
-    return DeleteRules(name=NAME, service="servicediscovery", rules={"DeleteNamespace": delete_namespace})
+    return DeleteRules(
+        name=NAME,
+        service="servicediscovery",
+        rules={"DeleteNamespace": delete_namespace, "DeleteService": delete_service},
+    )

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError, aws_errors, call, client
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.manager import ResourceManager
 
 # The parameters that identify one scalable target, in boto3's spelling.
 _IDENTITY = (
@@ -15,62 +16,64 @@ _IDENTITY = (
     ("resource_id", "ResourceId"),
     ("scalable_dimension", "ScalableDimension"),
 )
+_COMPARED = ("ServiceNamespace", "ResourceId", "ScalableDimension", "MinCapacity", "MaxCapacity")
 
 
-def client(module: Any) -> Any:
-    return module.client("application-autoscaling", retry_decorator=AWSRetry.jittered_backoff())
+def validate(params: dict[str, Any]) -> None:
+    if params["state"] == "present" and not 0 <= params["min_capacity"] <= params["max_capacity"]:
+        raise AwsError(
+            f"min_capacity ({params['min_capacity']}) must be from 0 to max_capacity ({params['max_capacity']})."
+        )
 
 
-def _identity(params: dict[str, Any]) -> dict[str, str]:
-    return {boto: params[name] for name, boto in _IDENTITY}
+class ScalableTargetManager(ResourceManager):
+    """A target is identified by namespace, resource id and dimension; RegisterScalableTarget creates or updates."""
 
+    result_key = "scalable_target"
 
-def describe(conn: Any, params: dict[str, Any]) -> dict[str, Any] | None:
-    """The scalable target of ``params`` (service namespace, resource id, dimension), or None."""
-    targets = conn.describe_scalable_targets(
-        ServiceNamespace=params["service_namespace"],
-        ResourceIds=[params["resource_id"]],
-        ScalableDimension=params["scalable_dimension"],
-        aws_retry=True,
-    )["ScalableTargets"]
-    return targets[0] if targets else None
+    def __init__(self, module: Any) -> None:
+        super().__init__(module)
+        self.client = client(module, "application-autoscaling")
+        self.identity = {boto: self.params[name] for name, boto in _IDENTITY}
 
+    def ensure(self) -> dict:
+        with aws_errors(f"manage the scalable target {self.params['resource_id']}"):
+            return super().ensure()
 
-def _comparable(target: dict[str, Any] | None) -> dict[str, Any]:
-    if not target:
-        return {}
-    return {
-        key: target[key]
-        for key in ("ServiceNamespace", "ResourceId", "ScalableDimension", "MinCapacity", "MaxCapacity")
-    }
+    def find(self) -> dict[str, Any] | None:
+        targets = call(
+            self.client,
+            "describe_scalable_targets",
+            "describe scalable targets",
+            ServiceNamespace=self.identity["ServiceNamespace"],
+            ResourceIds=[self.identity["ResourceId"]],
+            ScalableDimension=self.identity["ScalableDimension"],
+        )["ScalableTargets"]
+        return targets[0] if targets else None
 
+    def view(self, resource: dict[str, Any] | None) -> dict:
+        return camel_dict_to_snake_dict({key: resource[key] for key in _COMPARED}) if resource else {}
 
-def ensure_present(module: Any, conn: Any, current: dict[str, Any] | None) -> dict[str, Any]:
-    params = module.params
-    wanted = {**_identity(params), "MinCapacity": params["min_capacity"], "MaxCapacity": params["max_capacity"]}
-    before = _comparable(current)
-    if before == wanted:
-        return _result(False, before, before, current)
-    if module.check_mode:
-        return _result(True, before, wanted, None)
-    conn.register_scalable_target(**wanted, aws_retry=True)
-    current = describe(conn, params)
-    return _result(True, before, _comparable(current), current)
+    def returned(self, resource: dict[str, Any] | None) -> dict:
+        # The planned target of check mode is not one AWS reports: nothing is returned for it.
+        return camel_dict_to_snake_dict(resource) if resource and "planned" not in resource else {}
 
+    def _wanted(self) -> dict[str, Any]:
+        return {**self.identity, "MinCapacity": self.params["min_capacity"], "MaxCapacity": self.params["max_capacity"]}
 
-def ensure_absent(module: Any, conn: Any, current: dict[str, Any] | None) -> dict[str, Any]:
-    before = _comparable(current)
-    if current and not module.check_mode:
+    def plan_create(self) -> dict[str, Any]:
+        return {**self._wanted(), "planned": True}
+
+    def plan_update(self, current: dict[str, Any]) -> dict[str, Any] | None:
+        return None if self.view(current) == self.view(self._wanted()) else self.plan_create()
+
+    def create(self) -> dict[str, Any] | None:
+        call(self.client, "register_scalable_target", "register the scalable target", **self._wanted())
+        return self.find()
+
+    def update(self, current: dict[str, Any], planned: dict[str, Any]) -> dict[str, Any] | None:
+        return self.create()
+
+    def delete(self, current: dict[str, Any]) -> None:
         # Deregistering also deletes the target's scaling policies and scheduled actions.
-        conn.deregister_scalable_target(**_identity(module.params), aws_retry=True)
-    return _result(bool(current), before, {}, None)
-
-
-def _result(
-    changed: bool, before: dict[str, Any], after: dict[str, Any], target: dict[str, Any] | None
-) -> dict[str, Any]:
-    return {
-        "changed": changed,
-        "diff": {"before": camel_dict_to_snake_dict(before), "after": camel_dict_to_snake_dict(after)},
-        "scalable_target": camel_dict_to_snake_dict(target) if target else {},
-    }
+        call(self.client, "deregister_scalable_target", "deregister the scalable target", **self.identity)

@@ -10,21 +10,12 @@ import binascii
 import datetime
 from typing import Any
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
-)
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError, call, call_or_none, client
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.manager import ResourceManager
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPlan, tag_dict, tag_list
 
 
-class TokenFormatError(Exception):
+class TokenFormatError(AwsError):
     """An authorization token that is not base64 of ``user:password``."""
 
 
@@ -52,11 +43,11 @@ def _expiry(value: Any) -> str | None:
     return str(value) if value is not None else None
 
 
-def authorization_data(client: Any, registry_ids: list[str] | None) -> list[dict[str, Any]]:
+def authorization_data(aws: Any, registry_ids: list[str] | None) -> list[dict[str, Any]]:
     params: dict[str, Any] = {}
     if registry_ids:
         params["registryIds"] = registry_ids
-    response = client.get_authorization_token(aws_retry=True, **params)
+    response = call(aws, "get_authorization_token", "get an ECR authorization token", **params)
     entries = []
     for item in response.get("authorizationData", []):
         username, password = decode_token(item["authorizationToken"])
@@ -77,73 +68,72 @@ def authorization_data(client: Any, registry_ids: list[str] | None) -> list[dict
 
 def token_info(module: Any) -> dict[str, Any]:
     """The module result: every registry's credentials, and the first one's at the top level."""
-    client = module.client("ecr", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        entries = authorization_data(client, module.params["registry_ids"])
-    except TokenFormatError as e:
-        module.fail_json(msg=str(e))
-    except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg="Failed to get an ECR authorization token")
+    entries = authorization_data(client(module, "ecr"), module.params["registry_ids"])
     if not entries:
-        module.fail_json(msg="ECR returned no authorization data")
+        raise AwsError("ECR returned no authorization data")
     first = entries[0]
     return {
         "changed": False,
         "authorization_data": entries,
-        "registry": first["registry"],
-        "proxy_endpoint": first["proxy_endpoint"],
-        "username": first["username"],
-        "password": first["password"],
-        "expires_at": first["expires_at"],
+        **{key: first[key] for key in ("registry", "proxy_endpoint", "username", "password", "expires_at")},
     }
 
 
-def _repository(client: Any, name: str) -> dict[str, Any] | None:
-    try:
-        found = client.describe_repositories(aws_retry=True, repositoryNames=[name])["repositories"]
-    except is_boto3_error_code("RepositoryNotFoundException"):
-        return None
-    return found[0] if found else None
+class RepositoryTagsManager(ResourceManager):
+    """The tags of an existing repository (community.aws.ecs_ecr creates it); the diff shows the tags only."""
 
+    result_key = "repository"
 
-def _repository_result(repository: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
-    return {
-        "repository_name": repository["repositoryName"],
-        "repository_arn": repository["repositoryArn"],
-        "repository_uri": repository["repositoryUri"],
-        "registry_id": repository["registryId"],
-        "tags": tags,
-    }
+    def __init__(self, module: Any) -> None:
+        super().__init__(module)
+        self.client = client(module, "ecr")
+        self.name = self.params["name"]
 
-
-def _retag(client: Any, arn: str, to_set: dict[str, str], to_remove: list[str]) -> None:
-    if to_remove:
-        client.untag_resource(aws_retry=True, resourceArn=arn, tagKeys=to_remove)
-    if to_set:
-        client.tag_resource(aws_retry=True, resourceArn=arn, tags=ansible_dict_to_boto3_tag_list(to_set))
-
-
-def ensure_repository_tags(module: Any) -> dict[str, Any]:
-    """The module result: the repository's tags made equal to (or, without purge, a superset of) ``tags``."""
-    name, wanted, purge = module.params["name"], module.params["tags"], module.params["purge_tags"]
-    client = module.client("ecr", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        repository = _repository(client, name)
-        if repository is None:
-            # In check mode the repository may be one an earlier task would have created.
-            if module.check_mode:
-                return {"changed": True, "repository": {}, "diff": {"before": {}, "after": {"tags": wanted}}}
-            module.fail_json(msg=f"ECR repository {name} does not exist; create it first (community.aws.ecs_ecr)")
+    def find(self) -> dict[str, Any] | None:
+        found = call_or_none(
+            self.client,
+            "describe_repositories",
+            "RepositoryNotFoundException",
+            f"tag ECR repository {self.name}",
+            repositoryNames=[self.name],
+        )
+        if not found or not found["repositories"]:
+            return None
+        repository = found["repositories"][0]
         arn = repository["repositoryArn"]
-        current = boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(aws_retry=True, resourceArn=arn)["tags"])
-        to_set, to_remove = compare_aws_tags(current, wanted, purge_tags=purge)
-        if not module.check_mode:
-            _retag(client, arn, to_set, to_remove)
-    except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg=f"Failed to tag ECR repository {name}")
-    after = {key: value for key, value in {**current, **to_set}.items() if key not in to_remove}
-    return {
-        "changed": bool(to_set or to_remove),
-        "repository": _repository_result(repository, after),
-        "diff": {"before": {"tags": current}, "after": {"tags": after}},
-    }
+        tags = call(self.client, "list_tags_for_resource", f"tag ECR repository {self.name}", resourceArn=arn)
+        return dict(repository, tags=tag_dict(tags["tags"]))
+
+    def view(self, resource: dict[str, Any]) -> dict:
+        return {"tags": dict(resource["tags"])}
+
+    def returned(self, resource: dict[str, Any]) -> dict:
+        return {
+            "repository_name": resource["repositoryName"],
+            "repository_arn": resource["repositoryArn"],
+            "repository_uri": resource["repositoryUri"],
+            "registry_id": resource["registryId"],
+            "tags": dict(resource["tags"]),
+        }
+
+    def present(self, current: dict[str, Any] | None) -> dict:
+        if current is None:
+            # In check mode the repository may be one an earlier task would have created.
+            if self.check_mode:
+                self.changed = True
+                return self.result({}, {}, {"tags": self.params["tags"]})
+            raise AwsError(f"ECR repository {self.name} does not exist; create it first (community.aws.ecs_ecr)")
+        return super().present(current)
+
+    def plan_update(self, current: dict[str, Any]) -> dict[str, Any] | None:
+        self.tags = TagPlan.of(current["tags"], self.params["tags"], self.params["purge_tags"])
+        return dict(current, tags=self.tags.after) if self.tags.changed else None
+
+    def update(self, current: dict[str, Any], planned: dict[str, Any]) -> dict[str, Any]:
+        arn = current["repositoryArn"]
+        description = f"tag ECR repository {self.name}"
+        self.tags.apply(
+            lambda keys: call(self.client, "untag_resource", description, resourceArn=arn, tagKeys=keys),
+            lambda tags: call(self.client, "tag_resource", description, resourceArn=arn, tags=tag_list(tags)),
+        )
+        return planned

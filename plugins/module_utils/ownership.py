@@ -14,13 +14,14 @@ from collections.abc import Callable
 from typing import Any
 
 try:
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import BotoCoreError, ClientError
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import client as retrying_client
 
 STACK_TAG = "mlflow:stack"
 
@@ -237,18 +238,17 @@ def ownership(client: Callable[[str], Any], stack: str, wanted: list[dict[str, s
 
 
 def ownership_info(module: Any) -> dict[str, Any]:
-    retry = AWSRetry.jittered_backoff()
     clients: dict[str, Any] = {}
 
     def client(service: str) -> Any:
         if service not in clients:
-            clients[service] = module.client(service, retry_decorator=retry)
+            clients[service] = retrying_client(module, service)
         return clients[service]
 
     try:
         result = ownership(client, module.params["stack"], module.params["resources"])
-    except ClientError as error:  # anything but "not found" is an error worth the user's eyes
-        module.fail_json_aws(error, msg="Could not read whether the resources belong to the stack")
+    except (BotoCoreError, ClientError) as error:  # anything but "not found" is an error worth the user's eyes
+        raise AwsError("Failed to read whether the resources belong to the stack", cause=error) from error
     if module.params["warn"]:
         for item in result["skipped"]:
             module.warn(f"Left alone: {item['kind']} {item['name']} ({item['reason']}).")

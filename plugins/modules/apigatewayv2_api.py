@@ -2,13 +2,15 @@
 # Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+from __future__ import annotations
+
 DOCUMENTATION = r"""
 ---
 module: apigatewayv2_api
 short_description: Manage API Gateway v2 HTTP APIs
 version_added: 0.1.0
 description:
-  - Create, update and delete an API Gateway v2 API of protocol C(HTTP), identified by O(name).
+  - Create, update and delete an API Gateway v2 API of protocol V(HTTP), identified by O(name).
   - The module fails when several HTTP APIs share the name.
   - Integrations, routes and stages are managed by their own modules.
 author:
@@ -61,7 +63,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.tags
+  - mlops.mlflow_aws.tags
   - amazon.aws.boto3
 """
 
@@ -129,7 +131,8 @@ api:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_http_api
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_api import HttpApiManager
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -151,7 +154,8 @@ def main() -> None:
         purge_tags=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(**ensure_http_api(module))
+    with reported_errors(module):
+        module.exit_json(**HttpApiManager(module).ensure())
 
 
 if __name__ == "__main__":

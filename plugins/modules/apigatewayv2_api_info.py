@@ -2,13 +2,15 @@
 # Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+from __future__ import annotations
+
 DOCUMENTATION = r"""
 ---
 module: apigatewayv2_api_info
 short_description: List API Gateway v2 HTTP APIs
 version_added: 0.1.0
 description:
-  - Lists the API Gateway v2 APIs of protocol C(HTTP) in the region, optionally only those with a given
+  - Lists the API Gateway v2 APIs of protocol V(HTTP) in the region, optionally only those with a given
     ID, name or tags.
 author:
   - mlops.mlflow_aws maintainers (@mlops)
@@ -74,7 +76,8 @@ apis:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import describe_http_apis
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_api import describe_http_apis
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -84,7 +87,8 @@ def main() -> None:
         tags=dict(type="dict"),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(**describe_http_apis(module))
+    with reported_errors(module):
+        module.exit_json(**describe_http_apis(module))
 
 
 if __name__ == "__main__":

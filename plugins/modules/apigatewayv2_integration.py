@@ -2,6 +2,8 @@
 # Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+from __future__ import annotations
+
 DOCUMENTATION = r"""
 ---
 module: apigatewayv2_integration
@@ -31,21 +33,21 @@ options:
     choices: [HTTP_PROXY, AWS_PROXY]
   integration_uri:
     description:
-      - For C(HTTP_PROXY) with O(connection_type=VPC_LINK), the ARN of the load balancer listener or
+      - For V(HTTP_PROXY) with O(connection_type=VPC_LINK), the ARN of the load balancer listener or
         Cloud Map service; otherwise the URL or Lambda ARN of the backend.
     type: str
   integration_method:
     description: HTTP method used towards the backend, for example C(ANY).
     type: str
   connection_type:
-    description: C(VPC_LINK) for a private backend reached through a VPC link, else C(INTERNET).
+    description: V(VPC_LINK) for a private backend reached through a VPC link, else V(INTERNET).
     type: str
     choices: [INTERNET, VPC_LINK]
   connection_id:
     description: ID of the VPC link. Required when O(connection_type=VPC_LINK), refused otherwise.
     type: str
   payload_format_version:
-    description: Payload format sent to the backend. C(HTTP_PROXY) integrations support only C(1.0).
+    description: Payload format sent to the backend. V(HTTP_PROXY) integrations support only V(1.0).
     type: str
     choices: ['1.0', '2.0']
   timeout_in_millis:
@@ -130,7 +132,11 @@ integration:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_integration
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_routing import (
+    IntegrationManager,
+    validate_integration,
+)
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -153,7 +159,9 @@ def main() -> None:
         required_if=[("state", "present", ["integration_type"])],
         supports_check_mode=True,
     )
-    module.exit_json(**ensure_integration(module))
+    with reported_errors(module):
+        validate_integration(module.params)
+        module.exit_json(**IntegrationManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 # Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+from __future__ import annotations
+
 DOCUMENTATION = r"""
 ---
 module: apigatewayv2_route
@@ -18,7 +20,7 @@ options:
     type: str
     required: true
   route_key:
-    description: Method and path of the route, for example C(ANY /{proxy+}), or C($default).
+    description: Method and path of the route, for example C(ANY /{proxy+}), or V($default).
     type: str
     required: true
   target:
@@ -97,7 +99,8 @@ route:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_route
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_routing import RouteManager, validate_route
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -115,7 +118,9 @@ def main() -> None:
         mutually_exclusive=[("target", "integration_id")],
         supports_check_mode=True,
     )
-    module.exit_json(**ensure_route(module))
+    with reported_errors(module):
+        validate_route(module.params)
+        module.exit_json(**RouteManager(module).ensure())
 
 
 if __name__ == "__main__":

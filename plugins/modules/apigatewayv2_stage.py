@@ -2,6 +2,8 @@
 # Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+from __future__ import annotations
+
 DOCUMENTATION = r"""
 ---
 module: apigatewayv2_stage
@@ -20,7 +22,7 @@ options:
     type: str
     required: true
   stage_name:
-    description: Name of the stage. C($default) serves the API at its root path.
+    description: Name of the stage. V($default) serves the API at its root path.
     type: str
     default: $default
   auto_deploy:
@@ -62,7 +64,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.tags
+  - mlops.mlflow_aws.tags
   - amazon.aws.boto3
 """
 
@@ -143,7 +145,8 @@ stage:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_stage
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_stage import StageManager, validate_stage
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -172,7 +175,9 @@ def main() -> None:
         purge_tags=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(**ensure_stage(module))
+    with reported_errors(module):
+        validate_stage(module.params)
+        module.exit_json(**StageManager(module).ensure())
 
 
 if __name__ == "__main__":

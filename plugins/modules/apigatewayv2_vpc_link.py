@@ -2,6 +2,8 @@
 # Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+from __future__ import annotations
+
 DOCUMENTATION = r"""
 ---
 module: apigatewayv2_vpc_link
@@ -13,12 +15,12 @@ description:
   - The link is identified by O(name). The module fails when several VPC links share that name.
   - AWS cannot change the subnets or security groups of a VPC link. When O(subnet_ids) or
     O(security_group_ids) differ from the existing link, the module B(replaces) it - creates a new link
-    with the same name, waits until it is C(AVAILABLE), moves every integration that used the old link
+    with the same name, waits until it is V(AVAILABLE), moves every integration that used the old link
     onto the new one (see O(migrate_integrations)), then deletes the old link - and returns
     RV(replaced=true), the old link ID and the moved integrations. The diff shows both configurations.
   - If a replacement fails half-way, two links share the name; the error names both IDs, and the next
     run fails until the stale one is removed.
-  - A new link is C(PENDING) for a few minutes in AWS before it becomes C(AVAILABLE); see O(wait).
+  - A new link is V(PENDING) for a few minutes in AWS before it becomes V(AVAILABLE); see O(wait).
 author:
   - mlops.mlflow_aws maintainers (@mlops)
 options:
@@ -44,16 +46,7 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  wait:
-    description:
-      - Wait until a created link is C(AVAILABLE) and a deleted one is gone.
-      - A replacement always waits for the new link, whatever this says, since integrations can only move
-        to an available link.
-    type: bool
-    default: true
   wait_timeout:
-    description: How many seconds to wait, each time, for a link to become available or be deleted.
-    type: int
     default: 900
   migrate_integrations:
     description:
@@ -63,9 +56,10 @@ options:
     type: bool
     default: true
 extends_documentation_fragment:
+  - mlops.mlflow_aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.tags
+  - mlops.mlflow_aws.tags
   - amazon.aws.boto3
 """
 
@@ -147,7 +141,8 @@ migrated_integrations:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import ensure_vpc_link
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_vpc_link import VpcLinkManager
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -167,7 +162,8 @@ def main() -> None:
         required_if=[("state", "present", ["subnet_ids"])],
         supports_check_mode=True,
     )
-    module.exit_json(**ensure_vpc_link(module))
+    with reported_errors(module):
+        module.exit_json(**VpcLinkManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 # Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+from __future__ import annotations
+
 DOCUMENTATION = r"""
 ---
 module: apigatewayv2_vpc_link_info
@@ -72,7 +74,8 @@ vpc_links:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import describe_vpc_links
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_vpc_link import describe_vpc_links
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -82,7 +85,8 @@ def main() -> None:
         tags=dict(type="dict"),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(**describe_vpc_links(module))
+    with reported_errors(module):
+        module.exit_json(**describe_vpc_links(module))
 
 
 if __name__ == "__main__":

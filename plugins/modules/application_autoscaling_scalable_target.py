@@ -114,14 +114,13 @@ scalable_target:
       sample: 6
 """
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils import application_autoscaling
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.application_autoscaling import (
+    ScalableTargetManager,
+    validate,
+)
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -158,21 +157,9 @@ def main() -> None:
         required_if=[("state", "present", ("min_capacity", "max_capacity"))],
         supports_check_mode=True,
     )
-    params = module.params
-    if params["state"] == "present" and not 0 <= params["min_capacity"] <= params["max_capacity"]:
-        module.fail_json(
-            msg=f"min_capacity ({params['min_capacity']}) must be from 0 to max_capacity ({params['max_capacity']})."
-        )
-    conn = application_autoscaling.client(module)
-    try:
-        current = application_autoscaling.describe(conn, params)
-        if params["state"] == "present":
-            result = application_autoscaling.ensure_present(module, conn, current)
-        else:
-            result = application_autoscaling.ensure_absent(module, conn, current)
-    except (BotoCoreError, ClientError) as e:
-        module.fail_json_aws(e, msg=f"Failed to manage the scalable target {params['resource_id']}")
-    module.exit_json(**result)
+    with reported_errors(module):
+        validate(module.params)
+        module.exit_json(**ScalableTargetManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ version_added: 0.1.0
 description:
   - Calls ECR GetAuthorizationToken and returns the registry host, the user name and the password decoded
     from the token, and when they expire (AWS issues them for 12 hours).
-  - The module only reads (C(_info)), never changes anything, always reports C(changed=false) and runs in
+  - The module only reads (C(_info)), never changes anything, always reports V(changed=false) and runs in
     check mode.
   - "B(The result holds a live registry password.) The task that uses this module B(must set) C(no_log: true),
     or the password appears in the output and in logs. The module itself neither logs it nor returns a diff."
@@ -103,6 +103,7 @@ import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.ecr import token_info
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -116,7 +117,8 @@ def main() -> None:
     bad = [rid for rid in module.params["registry_ids"] or [] if not ACCOUNT_ID.match(rid)]
     if bad:
         module.fail_json(msg=f"registry_ids must be 12-digit AWS account IDs, got: {', '.join(bad)}")
-    module.exit_json(**token_info(module))
+    with reported_errors(module):
+        module.exit_json(**token_info(module))
 
 
 if __name__ == "__main__":

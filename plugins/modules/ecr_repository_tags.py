@@ -90,7 +90,8 @@ repository:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.ecr import ensure_repository_tags
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.ecr import RepositoryTagsManager
 
 
 def main() -> None:
@@ -100,7 +101,8 @@ def main() -> None:
         purge_tags=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(**ensure_repository_tags(module))
+    with reported_errors(module):
+        module.exit_json(**RepositoryTagsManager(module).ensure())
 
 
 if __name__ == "__main__":

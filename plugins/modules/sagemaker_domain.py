@@ -1,4 +1,5 @@
 #!/usr/bin/python
+# Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -7,8 +8,9 @@ DOCUMENTATION = r"""
 ---
 module: sagemaker_domain
 short_description: Manage an Amazon SageMaker Studio domain
+version_added: 0.1.0
 description:
-  - Create, update or delete an Amazon SageMaker Studio domain, identified by I(domain_name) or I(domain_id).
+  - Create, update or delete an Amazon SageMaker Studio domain, identified by O(domain_name) or O(domain_id).
   - The VPC, subnets and authentication mode of a domain cannot be changed. When they differ from the existing
     domain the module fails and changes nothing; it never replaces a domain, because that destroys the users' home
     file system.
@@ -16,7 +18,7 @@ description:
   - Deleting a domain that still has user profiles fails; delete them first with
     M(mlops.mlflow_aws.sagemaker_user_profile).
 author:
-  - mlops.mlflow_aws maintainers (!UNKNOWN)
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   domain_name:
     description:
@@ -25,7 +27,7 @@ options:
     type: str
   domain_id:
     description:
-      - The ID of an existing domain (C(d-...)). Takes precedence over I(domain_name) to find the domain.
+      - The ID of an existing domain (C(d-...)). Takes precedence over O(domain_name) to find the domain.
     type: str
   state:
     description:
@@ -68,26 +70,19 @@ options:
     suboptions:
       home_efs_file_system:
         description:
-          - C(Retain) keeps the users' home file system (and its data); C(Delete) deletes it.
+          - V(Retain) keeps the users' home file system (and its data); V(Delete) deletes it.
         type: str
         choices: [Retain, Delete]
         default: Retain
-  wait:
-    description:
-      - Wait for the domain to be C(InService) after a create or update, or gone after a delete.
-    type: bool
-    default: true
   wait_timeout:
-    description:
-      - How many seconds to wait.
-    type: int
     default: 1800
 notes:
   - Supports check mode and diff mode.
 extends_documentation_fragment:
+  - mlops.mlflow_aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.tags
+  - mlops.mlflow_aws.tags
   - amazon.aws.boto3
 """
 
@@ -173,11 +168,8 @@ domain:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import (
-    ensure_domain_absent,
-    ensure_domain_present,
-    sagemaker_client,
-)
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_domain import DomainManager
 
 
 def main() -> None:
@@ -205,12 +197,8 @@ def main() -> None:
         required_one_of=[["domain_name", "domain_id"]],
         supports_check_mode=True,
     )
-    client = sagemaker_client(module)
-    if module.params["state"] == "present":
-        result = ensure_domain_present(module, client)
-    else:
-        result = ensure_domain_absent(module, client)
-    module.exit_json(**result)
+    with reported_errors(module):
+        module.exit_json(**DomainManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 #!/usr/bin/python
+# Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -7,11 +8,12 @@ DOCUMENTATION = r"""
 ---
 module: sagemaker_domain_info
 short_description: Describe Amazon SageMaker Studio domains
+version_added: 0.1.0
 description:
-  - Describe one SageMaker Studio domain by I(domain_id) or I(domain_name), or all domains of the region, with
+  - Describe one SageMaker Studio domain by O(domain_id) or O(domain_name), or all domains of the region, with
     their tags.
 author:
-  - mlops.mlflow_aws maintainers (!UNKNOWN)
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   domain_name:
     description:
@@ -19,10 +21,10 @@ options:
     type: str
   domain_id:
     description:
-      - The ID of the domain to describe. Takes precedence over I(domain_name).
+      - The ID of the domain to describe. Takes precedence over O(domain_name).
     type: str
 notes:
-  - Without I(domain_id) and I(domain_name), describes every domain.
+  - Without O(domain_id) and O(domain_name), describes every domain.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -86,13 +88,15 @@ domains:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import domains_info, sagemaker_client
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_domain import domains_info
 
 
 def main() -> None:
     argument_spec = dict(domain_name=dict(type="str"), domain_id=dict(type="str"))
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(changed=False, domains=domains_info(module, sagemaker_client(module)))
+    with reported_errors(module):
+        module.exit_json(changed=False, domains=domains_info(module))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 #!/usr/bin/python
+# Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -7,13 +8,14 @@ DOCUMENTATION = r"""
 ---
 module: sagemaker_user_profile
 short_description: Manage a user profile of an Amazon SageMaker Studio domain
+version_added: 0.1.0
 description:
   - Create, update or delete a user profile of a SageMaker Studio domain.
   - Updates change the user settings in place (UpdateUserProfile).
-  - Deleting a profile first deletes all of its apps that are not yet C(Deleted) and waits for them, because AWS
+  - Deleting a profile first deletes all of its apps that are not yet V(Deleted) and waits for them, because AWS
     refuses to delete a profile that has apps; then it deletes the profile and waits until it is gone.
 author:
-  - mlops.mlflow_aws maintainers (!UNKNOWN)
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   domain_id:
     description:
@@ -40,27 +42,18 @@ options:
   user_settings:
     description:
       - Further user settings, the API's C(UserSettings) with snake_case keys, for example C(security_groups).
-      - I(execution_role) takes precedence over an C(execution_role) key here.
+      - O(execution_role) takes precedence over an C(execution_role) key here.
       - Only the settings given are compared; settings AWS fills in are left alone.
     type: dict
-  wait:
-    description:
-      - Wait for the profile to be C(InService) after a create or update, and to be gone after a delete.
-      - A delete always waits for the profile's apps to be deleted, because AWS refuses to delete a profile that
-        still has apps.
-    type: bool
-    default: true
   wait_timeout:
-    description:
-      - How many seconds to wait for each of these steps.
-    type: int
     default: 1200
 notes:
   - Supports check mode and diff mode.
 extends_documentation_fragment:
+  - mlops.mlflow_aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.tags
+  - mlops.mlflow_aws.tags
   - amazon.aws.boto3
 """
 
@@ -126,11 +119,8 @@ deleted_apps:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import (
-    ensure_user_profile_absent,
-    ensure_user_profile_present,
-    sagemaker_client,
-)
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_user_profile import UserProfileManager
 
 
 def main() -> None:
@@ -146,12 +136,8 @@ def main() -> None:
         wait_timeout=dict(type="int", default=1200),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = sagemaker_client(module)
-    if module.params["state"] == "present":
-        result = ensure_user_profile_present(module, client)
-    else:
-        result = ensure_user_profile_absent(module, client)
-    module.exit_json(**result)
+    with reported_errors(module):
+        module.exit_json(**UserProfileManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 #!/usr/bin/python
+# Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -7,15 +8,16 @@ DOCUMENTATION = r"""
 ---
 module: sagemaker_user_profile_info
 short_description: Describe user profiles of Amazon SageMaker Studio domains, with their apps
+version_added: 0.1.0
 description:
   - Describe one user profile, the profiles of one domain, or all profiles of the region, each with its tags and
     its apps.
 author:
-  - mlops.mlflow_aws maintainers (!UNKNOWN)
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   domain_id:
     description:
-      - The domain whose profiles to describe. Required with I(user_profile_name).
+      - The domain whose profiles to describe. Required with O(user_profile_name).
     type: str
   user_profile_name:
     description:
@@ -78,7 +80,8 @@ user_profiles:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import sagemaker_client, user_profiles_info
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_user_profile import user_profiles_info
 
 
 def main() -> None:
@@ -88,7 +91,8 @@ def main() -> None:
         required_by={"user_profile_name": ["domain_id"]},
         supports_check_mode=True,
     )
-    module.exit_json(changed=False, user_profiles=user_profiles_info(module, sagemaker_client(module)))
+    with reported_errors(module):
+        module.exit_json(changed=False, user_profiles=user_profiles_info(module))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 #!/usr/bin/python
+# Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ description:
     secret, or to reference it from an ECS task definition.
   - Never reads or returns the secret's value.
 author:
-  - mlops.mlflow_aws maintainers (!UNKNOWN)
+  - mlops.mlflow_aws maintainers (@mlops)
 options:
   name:
     description:
@@ -70,25 +71,16 @@ secret:
       returned: when scheduled for deletion
 """
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:
-    pass  # AnsibleAWSModule reports the missing botocore
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.secretsmanager import describe_secret
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.secretsmanager import secret_info
 
 
 def main() -> None:
     module = AnsibleAWSModule(argument_spec={"name": {"type": "str", "required": True}}, supports_check_mode=True)
-    client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        secret = describe_secret(client, module.params["name"])
-    except (BotoCoreError, ClientError) as error:
-        module.fail_json_aws(error, msg=f"Failed to describe secret {module.params['name']}")
-    module.exit_json(changed=False, exists=secret is not None, secret=secret or {})
+    with reported_errors(module):
+        module.exit_json(**secret_info(module))
 
 
 if __name__ == "__main__":

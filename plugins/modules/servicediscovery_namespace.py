@@ -54,27 +54,17 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  wait:
-    description:
-      - Wait for the Cloud Map operation (create, update, delete) to finish.
-      - Without waiting, a created namespace is not returned (only RV(operation_id)), and running the module
-        again before the operation finishes can start a second creation.
-      - The deletion of a namespace being replaced is always waited for.
-    type: bool
-    default: true
   wait_timeout:
-    description:
-      - How many seconds to wait for each Cloud Map operation.
-    type: int
     default: 300
 notes:
   - Check mode makes no change; a namespace that would be created is returned as an empty RV(namespace).
   - Besides C(servicediscovery:*) permissions the module needs C(route53:GetHostedZone) to find the VPC of
     a namespace.
 extends_documentation_fragment:
+  - mlops.mlflow_aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.tags
+  - mlops.mlflow_aws.tags
   - amazon.aws.boto3
 """
 
@@ -165,7 +155,8 @@ replaced:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import NamespaceManager
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery_namespace import NamespaceManager
 
 
 def main() -> None:
@@ -187,7 +178,8 @@ def main() -> None:
     )
     if module.params["wait_timeout"] < 1:
         module.fail_json(msg="wait_timeout must be at least 1 second")
-    module.exit_json(**NamespaceManager(module).run())
+    with reported_errors(module):
+        module.exit_json(**NamespaceManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -92,7 +92,8 @@ namespaces:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import namespace_info
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery_namespace import namespace_info
 
 
 def main() -> None:
@@ -103,7 +104,8 @@ def main() -> None:
         vpc_id=dict(type="str"),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(changed=False, namespaces=namespace_info(module))
+    with reported_errors(module):
+        module.exit_json(changed=False, namespaces=namespace_info(module))
 
 
 if __name__ == "__main__":

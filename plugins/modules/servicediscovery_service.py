@@ -57,7 +57,7 @@ options:
         suboptions:
           type:
             description:
-              - The record type. ECS tasks in C(awsvpc) mode register C(A) records (or C(SRV) with a port).
+              - The record type. ECS tasks in C(awsvpc) mode register V(A) records (or V(SRV) with a port).
             type: str
             choices: [A, AAAA, SRV, CNAME]
             required: true
@@ -88,22 +88,15 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  wait:
-    description:
-      - Wait for the Cloud Map update operation to finish. Instance deregistrations are always waited for.
-    type: bool
-    default: true
   wait_timeout:
-    description:
-      - How many seconds to wait for each Cloud Map operation.
-    type: int
     default: 300
 notes:
   - Check mode makes no change; a service that would be created or replaced is returned as an empty RV(service).
 extends_documentation_fragment:
+  - mlops.mlflow_aws.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.tags
+  - mlops.mlflow_aws.tags
   - amazon.aws.boto3
 """
 
@@ -197,7 +190,8 @@ replaced_because:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import (
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery_service import (
     ServiceManager,
     validate_service_params,
 )
@@ -232,12 +226,11 @@ def main() -> None:
         wait_timeout=dict(type="int", default=300),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    error = validate_service_params(module.params)
-    if error:
-        module.fail_json(msg=error)
     if module.params["wait_timeout"] < 1:
         module.fail_json(msg="wait_timeout must be at least 1 second")
-    module.exit_json(**ServiceManager(module).run())
+    with reported_errors(module):
+        validate_service_params(module.params)
+        module.exit_json(**ServiceManager(module).ensure())
 
 
 if __name__ == "__main__":

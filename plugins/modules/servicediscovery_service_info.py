@@ -85,7 +85,8 @@ services:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import service_info
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery_service import service_info
 
 
 def main() -> None:
@@ -95,7 +96,8 @@ def main() -> None:
         name=dict(type="str"),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(changed=False, services=service_info(module))
+    with reported_errors(module):
+        module.exit_json(changed=False, services=service_info(module))
 
 
 if __name__ == "__main__":

@@ -136,6 +136,7 @@ skipped:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.ownership import LOOKUPS, ownership_info
 
 
@@ -154,7 +155,8 @@ def main() -> None:
         warn=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(**ownership_info(module))
+    with reported_errors(module):
+        module.exit_json(**ownership_info(module))
 
 
 if __name__ == "__main__":

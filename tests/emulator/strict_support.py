@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import urllib.request
 import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -17,15 +14,7 @@ from emulator import launcher
 
 
 def client(emulator: launcher.Emulator, service: str, **credentials: str) -> Any:
-    env = emulator.environment()
-    return boto3.client(
-        service,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=credentials.get("aws_access_key_id", env["AWS_ACCESS_KEY_ID"]),
-        aws_secret_access_key=credentials.get("aws_secret_access_key", env["AWS_SECRET_ACCESS_KEY"]),
-        aws_session_token=credentials.get("aws_session_token"),
-    )
+    return emulator.client(service, **credentials)
 
 
 def unique(prefix: str) -> str:
@@ -41,18 +30,13 @@ def refused(call: Callable[..., Any], code: str, **kwargs: Any) -> ClientError:
     return caught.value
 
 
-def request_log(emulator: launcher.Emulator) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(f"{emulator.url}/__emulator/requests") as response:
-        return json.load(response)
-
-
 @contextmanager
 def recorded(emulator: launcher.Emulator) -> Any:
     """Yields a list filled, on exit, with the request-log entries made inside the block."""
-    before = len(request_log(emulator))
+    before = len(emulator.requests())
     entries: list[dict[str, Any]] = []
     yield entries
-    entries.extend(request_log(emulator)[before:])
+    entries.extend(emulator.requests()[before:])
 
 
 class Network:

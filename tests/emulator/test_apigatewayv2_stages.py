@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
@@ -51,9 +49,7 @@ def _error(call: Callable[[], Any]) -> tuple[str, int]:
 
 
 def _answered_by(emulator: Emulator, path: str) -> list[str]:
-    with urllib.request.urlopen(f"{emulator.url}/__emulator/requests") as response:
-        entries = json.load(response)
-    return [e["answered_by"] for e in entries if e["path"] == path]
+    return [e["answered_by"] for e in emulator.requests() if e["path"] == path]
 
 
 @pytest.mark.usefixtures("stage")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,11 +16,10 @@ def test_serves_on_loopback_and_is_reused(emulator: launcher.Emulator) -> None:
 
 
 def test_request_log_names_service_and_action(emulator: launcher.Emulator) -> None:
-    urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/__emulator/requests", method="DELETE"))
+    emulator.clear_requests()
     client(emulator, "ec2").describe_vpcs()
     client(emulator, "secretsmanager").list_secrets()
-    with urllib.request.urlopen(f"{emulator.url}/__emulator/requests") as response:
-        entries = json.load(response)
+    entries = emulator.requests()
     assert [(e["service"], e["action"], e["status"]) for e in entries] == [
         ("ec2", "DescribeVpcs", 200),
         ("secretsmanager", "ListSecrets", 200),
@@ -31,14 +28,13 @@ def test_request_log_names_service_and_action(emulator: launcher.Emulator) -> No
 
 def test_request_log_names_rest_operations(emulator: launcher.Emulator) -> None:
     """API Gateway v2 names no action in its requests: the log names it from the method and the path as sent."""
-    urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/__emulator/requests", method="DELETE"))
+    emulator.clear_requests()
     apigw = client(emulator, "apigatewayv2")
     link = apigw.create_vpc_link(Name="log-test", SubnetIds=["subnet-12345678"])
     apigw.tag_resource(ResourceArn=f"arn:aws:apigateway:eu-west-1::/vpclinks/{link['VpcLinkId']}", Tags={"a": "b"})
     apigw.get_vpc_links()
     apigw.delete_vpc_link(VpcLinkId=link["VpcLinkId"])
-    with urllib.request.urlopen(f"{emulator.url}/__emulator/requests") as response:
-        entries = json.load(response)
+    entries = emulator.requests()
     assert [(e["service"], e["action"]) for e in entries] == [
         ("apigateway", "CreateVpcLink"),
         ("apigateway", "TagResource"),

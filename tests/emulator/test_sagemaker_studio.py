@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -17,14 +16,7 @@ from emulator import launcher
 
 
 def _client(emulator: launcher.Emulator) -> Any:
-    env = emulator.environment()
-    return boto3.client(
-        "sagemaker",
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
+    return emulator.client("sagemaker")
 
 
 @pytest.fixture
@@ -357,3 +349,23 @@ def test_reset_wipes_profiles_and_apps(tmp_path: Path) -> None:
         assert _code(lambda: sm.create_user_profile(DomainId=domain_id, UserProfileName=profile)) == "ResourceNotFound"
     finally:
         launcher.stop(tmp_path)
+
+
+def test_fail_endpoint_leaves_a_domain_and_a_profile_failed_with_a_reason(emulator: launcher.Emulator, sm: Any) -> None:
+    domain_id = _new_domain(sm)
+    sm.create_user_profile(DomainId=domain_id, UserProfileName="alice")
+    emulator.control("POST", "/__sagemaker_studio/fail", {"DomainId": domain_id, "FailureReason": "no ENIs left"})
+    emulator.control(
+        "POST",
+        "/__sagemaker_studio/fail",
+        {"DomainId": domain_id, "UserProfileName": "alice", "FailureReason": "role", "Status": "Update_Failed"},
+    )
+
+    for _observation in range(3):  # a failed status stays: it is not a step towards InService
+        domain = sm.describe_domain(DomainId=domain_id)
+        assert (domain["Status"], domain["FailureReason"]) == ("Failed", "no ENIs left")
+        profile = sm.describe_user_profile(DomainId=domain_id, UserProfileName="alice")
+        assert (profile["Status"], profile["FailureReason"]) == ("Update_Failed", "role")
+    assert [d["Status"] for d in sm.list_domains()["Domains"] if d["DomainId"] == domain_id] == ["Failed"]
+    with pytest.raises(urllib.error.HTTPError):
+        emulator.control("POST", "/__sagemaker_studio/fail", {"DomainId": domain_id, "Status": "InService"})

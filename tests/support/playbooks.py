@@ -9,7 +9,6 @@ import re
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,20 +59,11 @@ def run_playbook(
     command = [str(BIN / "ansible-playbook"), f"playbooks/{playbook}", "-i", "inventory/emulator", *args]
     if extra_vars:
         command += ["-e", json.dumps(extra_vars)]
-    clear_requests(emulator)
+    emulator.clear_requests()
     started = time.monotonic()
     process = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
     seconds = time.monotonic() - started
-    return PlaybookRun(process.returncode, process.stdout + process.stderr, seconds, requests(emulator))
-
-
-def clear_requests(emulator: Emulator) -> None:
-    urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/__emulator/requests", method="DELETE")).close()
-
-
-def requests(emulator: Emulator) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(f"{emulator.url}/__emulator/requests") as response:
-        return json.load(response)
+    return PlaybookRun(process.returncode, process.stdout + process.stderr, seconds, emulator.requests())
 
 
 def client(emulator: Emulator, service: str) -> Any:

@@ -1,49 +1,36 @@
-"""The emulator, as seen by the sagemaker_* modules run in-process: environment, client, request log.
+"""The emulator, as the sagemaker_* module tests see it: a boto3 client, the request log, a ready domain.
 
-moto in-process has no SageMaker user profiles, apps or UpdateDomain; the emulator's sagemaker_studio
-extension has. ``studio_for`` (behind each test file's ``studio`` fixture) points the modules (through
-AWS_ENDPOINT_URL and dummy credentials) and a boto3 client at the session's emulator, and makes the
-modules' status polls immediate.
+moto has no SageMaker user profiles, apps or UpdateDomain; the emulator's sagemaker_studio extension has.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-import boto3
-import pytest
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils import sagemaker as utils
-
 from emulator import launcher
 
-ROOT = Path(__file__).resolve().parents[2]
 WRITE_PREFIXES = ("Create", "Update", "Delete", "Add")
 ROLE = "arn:aws:iam::123456789012:role/studio-execution"
 
 
 @dataclass
 class Studio:
+    emulator: launcher.Emulator
     client: Any
-    url: str
+
+    @property
+    def url(self) -> str:
+        return self.emulator.url
 
     def clear_requests(self) -> None:
-        request = urllib.request.Request(f"{self.url}/__emulator/requests", method="DELETE")
-        urllib.request.urlopen(request).close()
+        self.emulator.clear_requests()
 
     def sagemaker_writes(self) -> list[str]:
-        with urllib.request.urlopen(f"{self.url}/__emulator/requests") as response:
-            entries = json.load(response)
         return [
             entry["action"]
-            for entry in entries
+            for entry in self.emulator.requests()
             if entry["service"] == "sagemaker" and str(entry["action"]).startswith(WRITE_PREFIXES)
         ]
 
@@ -60,36 +47,23 @@ class Studio:
             pass
         return domain_id
 
+    def home_efs(self) -> list[dict[str, str]]:
+        """The home EFS file systems of deleted domains, with the retention each was deleted with."""
+        return self.emulator.control("GET", "/__sagemaker_studio/home-efs")
+
+    def fail(self, domain_id: str, reason: str, user_profile_name: str | None = None) -> None:
+        """Drive a domain (or one of its user profiles) to Failed with ``reason``, as AWS may leave it."""
+        self.emulator.control(
+            "POST",
+            "/__sagemaker_studio/fail",
+            {"DomainId": domain_id, "UserProfileName": user_profile_name, "FailureReason": reason},
+        )
+
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid4().hex[:10]}"
 
 
-def studio_for(emulator: launcher.Emulator, monkeypatch: pytest.MonkeyPatch) -> Studio:
-    for name in ("AWS_PROFILE", "AWS_URL", "EC2_URL"):
-        monkeypatch.delenv(name, raising=False)
-    env = emulator.environment()
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr(utils, "POLL_DELAY", 0)
-    client = boto3.client(
-        "sagemaker",
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
-    return Studio(client=client, url=emulator.url)
-
-
-def ansible_doc(module: str) -> subprocess.CompletedProcess[str]:
-    """``ansible-doc`` for one of our modules, finding the collection through the checkout's .collections."""
-    env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".collections")}
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-doc"), "-t", "module", f"mlops.mlflow_aws.{module}"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+def studio_for(emulator: launcher.Emulator) -> Studio:
+    """``emulator`` is the ``fake_aws`` fixture: already the only AWS the modules reach."""
+    return Studio(emulator=emulator, client=emulator.client("sagemaker"))

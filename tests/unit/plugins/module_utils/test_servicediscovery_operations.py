@@ -1,28 +1,14 @@
-"""wait_for_operation: on AWS, operations go SUBMITTED -> PENDING -> SUCCESS/FAIL (moto: SUCCESS at once)."""
+"""operation_waiter: on AWS, operations go SUBMITTED -> PENDING -> SUCCESS/FAIL (moto: SUCCESS at once)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import (
-    OperationFailed,
-    OperationTimeout,
-    wait_for_operation,
-)
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import operation_waiter
 
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def time(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.support.clock import FakeClock
 
 
 class ScriptedClient:
@@ -39,7 +25,7 @@ class ScriptedClient:
 
 
 def wait(client: ScriptedClient, clock: FakeClock, timeout: float = 60) -> dict[str, Any]:
-    return wait_for_operation(client, "op-1", timeout, sleep=clock.sleep, clock=clock.time, interval=5)
+    return operation_waiter(client, "op-1", timeout, sleep=clock.sleep, clock=clock.time, interval=5).wait()
 
 
 def test_polls_through_submitted_and_pending_until_success() -> None:
@@ -61,16 +47,14 @@ def test_fail_status_raises_with_aws_reason() -> None:
         {"Status": "PENDING"},
         {"Status": "FAIL", "ErrorCode": "CANNOT_CREATE_HOSTED_ZONE", "ErrorMessage": "zone limit"},
     )
-    with pytest.raises(
-        OperationFailed, match="op-1 \\(CREATE_NAMESPACE\\) failed: CANNOT_CREATE_HOSTED_ZONE: zone limit"
-    ):
+    with pytest.raises(AwsError, match="op-1 \\(CREATE_NAMESPACE\\) failed: CANNOT_CREATE_HOSTED_ZONE: zone limit"):
         wait(client, FakeClock())
 
 
 def test_gives_up_at_the_deadline() -> None:
     client = ScriptedClient({"Status": "PENDING"})
     clock = FakeClock()
-    with pytest.raises(OperationTimeout, match="still PENDING after 12 s"):
+    with pytest.raises(AwsError, match="still PENDING after 12 s"):
         wait(client, clock, timeout=12)
     assert clock.now == 12  # the last sleep is cut to the time left
     assert clock.sleeps == [5, 5, 2]

@@ -1,4 +1,4 @@
-"""apigatewayv2_api and apigatewayv2_api_info against in-process moto."""
+"""apigatewayv2_api and apigatewayv2_api_info against the emulator."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.modules import apigatewayv2_api as module
 from ansible_collections.mlops.mlflow_aws.plugins.modules import apigatewayv2_api_info as info_module
 
-from tests.support.apigatewayv2 import ansible_doc_renders, mocked_aws
+from tests.support.docs import ansible_doc_renders
 from tests.support.modules import run_module
 
 TAGS = {"mlflow:stack": "test"}
@@ -14,8 +14,8 @@ CORS = {"allow_origins": ["https://mlflow.example.com"], "allow_methods": ["GET"
 
 
 @pytest.fixture
-def aws(monkeypatch):
-    yield from mocked_aws(monkeypatch)
+def aws(fake_aws):
+    return fake_aws.client("apigatewayv2")
 
 
 def apis(client, name="mlflow-api"):

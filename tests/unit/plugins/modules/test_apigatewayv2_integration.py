@@ -1,19 +1,19 @@
-"""apigatewayv2_integration against in-process moto."""
+"""apigatewayv2_integration against the emulator."""
 
 from __future__ import annotations
 
 import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.modules import apigatewayv2_integration as module
 
-from tests.support.apigatewayv2 import ansible_doc_renders, mocked_aws
+from tests.support.docs import ansible_doc_renders
 from tests.support.modules import run_module
 
 LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/mlflow/50dc6c495c0c9188/f2f7dc8efc522ab2"
 
 
 @pytest.fixture
-def aws(monkeypatch):
-    yield from mocked_aws(monkeypatch)
+def aws(fake_aws):
+    return fake_aws.client("apigatewayv2")
 
 
 @pytest.fixture

@@ -1,19 +1,19 @@
-"""apigatewayv2_route against in-process moto."""
+"""apigatewayv2_route against the emulator."""
 
 from __future__ import annotations
 
 import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.modules import apigatewayv2_route as module
 
-from tests.support.apigatewayv2 import ansible_doc_renders, mocked_aws
+from tests.support.docs import ansible_doc_renders
 from tests.support.modules import run_module
 
 PROXY = "ANY /{proxy+}"
 
 
 @pytest.fixture
-def aws(monkeypatch):
-    yield from mocked_aws(monkeypatch)
+def aws(fake_aws):
+    return fake_aws.client("apigatewayv2")
 
 
 @pytest.fixture

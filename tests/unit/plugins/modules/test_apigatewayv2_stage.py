@@ -1,11 +1,11 @@
-"""apigatewayv2_stage against in-process moto (with the UpdateStage call tests/support adds to moto)."""
+"""apigatewayv2_stage against the emulator (whose apigatewayv2_stages extension adds UpdateStage and stage tags)."""
 
 from __future__ import annotations
 
 import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.modules import apigatewayv2_stage as module
 
-from tests.support.apigatewayv2 import ansible_doc_renders, mocked_aws
+from tests.support.docs import ansible_doc_renders
 from tests.support.modules import run_module
 
 TAGS = {"mlflow:stack": "test"}
@@ -15,8 +15,8 @@ THROTTLING = {"throttling_burst_limit": 100, "throttling_rate_limit": 50.0, "det
 
 
 @pytest.fixture
-def aws(monkeypatch):
-    yield from mocked_aws(monkeypatch)
+def aws(fake_aws):
+    return fake_aws.client("apigatewayv2")
 
 
 @pytest.fixture

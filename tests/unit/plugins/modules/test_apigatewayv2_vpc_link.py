@@ -1,13 +1,15 @@
-"""apigatewayv2_vpc_link against in-process moto, and its waiter against AWS's PENDING status."""
+"""apigatewayv2_vpc_link against the emulator, and its waiter against AWS's PENDING status."""
 
 from __future__ import annotations
 
 import pytest
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils import apigatewayv2 as utils
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils import apigatewayv2
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils import apigatewayv2_vpc_link as utils
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError
 from ansible_collections.mlops.mlflow_aws.plugins.modules import apigatewayv2_vpc_link as module
 from ansible_collections.mlops.mlflow_aws.plugins.modules import apigatewayv2_vpc_link_info as info_module
 
-from tests.support.apigatewayv2 import ansible_doc_renders, mocked_aws
+from tests.support.docs import ansible_doc_renders
 from tests.support.modules import run_module
 
 BASE = {"name": "mlflow-link", "subnet_ids": ["subnet-b", "subnet-a"], "security_group_ids": ["sg-1"]}
@@ -15,8 +17,8 @@ TAGS = {"mlflow:stack": "test"}
 
 
 @pytest.fixture
-def aws(monkeypatch):
-    yield from mocked_aws(monkeypatch)
+def aws(fake_aws):
+    return fake_aws.client("apigatewayv2")
 
 
 def links(client, name="mlflow-link"):
@@ -126,18 +128,26 @@ def test_check_mode_writes_nothing(aws, capsys):
 
 @pytest.fixture
 def pending_first(monkeypatch):
-    """Links report PENDING on their first two reads, as AWS does after CreateVpcLink (moto: AVAILABLE at once)."""
-    from moto.apigatewayv2 import models
-
+    """Links report PENDING on their first two answers, as AWS does after CreateVpcLink (the emulator: AVAILABLE
+    at once). The modules' clients see AWS's answer rewritten on arrival; the emulator keeps its state."""
     reads = {}
-    moto_to_json = models.VpcLink.to_json
 
-    def to_json(self):
-        reads[self.id] = reads.get(self.id, 0) + 1
-        return {**moto_to_json(self), **({"vpcLinkStatus": "PENDING"} if reads[self.id] <= 2 else {})}
+    def pending(parsed, **_kwargs):
+        for link in parsed.get("Items", [parsed]):
+            if "VpcLinkId" in link:
+                reads[link["VpcLinkId"]] = reads.get(link["VpcLinkId"], 0) + 1
+                if reads[link["VpcLinkId"]] <= 2:
+                    link["VpcLinkStatus"] = "PENDING"
 
-    monkeypatch.setattr(models.VpcLink, "to_json", to_json)
-    monkeypatch.setattr(utils, "_POLL_SECONDS", 0)
+    original = apigatewayv2.apigw_client
+
+    def client_with_pending_links(module):
+        aws = original(module)
+        for operation in ("CreateVpcLink", "GetVpcLink", "GetVpcLinks"):
+            aws.meta.events.register(f"after-call.apigatewayv2.{operation}", pending)
+        return aws
+
+    monkeypatch.setattr(apigatewayv2, "apigw_client", client_with_pending_links)
     return reads
 
 
@@ -184,15 +194,6 @@ def test_info_by_name_id_and_tags(aws, capsys):
     assert run_module(info_module.main, {"vpc_link_id": "missing"}, capsys)["vpc_links"] == []
 
 
-class Stop(Exception):
-    pass
-
-
-class FakeModule:
-    def fail_json(self, **kwargs):
-        raise Stop(kwargs["msg"])
-
-
 class SequenceClient:
     """get_vpc_link answers with the given statuses in turn (AWS reports PENDING before AVAILABLE)."""
 
@@ -208,7 +209,7 @@ class SequenceClient:
 def test_waiter_polls_through_pending():
     client = SequenceClient(["PENDING", "PENDING", "AVAILABLE"])
     sleeps = []
-    link = utils.wait_vpc_link_available(FakeModule(), client, "l1", 60, sleep=sleeps.append, clock=lambda: 0.0)
+    link = utils.available_waiter(client, "l1", 60, sleep=sleeps.append, clock=lambda: 0.0).wait()
     assert link["VpcLinkStatus"] == "AVAILABLE"
     assert client.calls == 3 and len(sleeps) == 2
 
@@ -220,15 +221,15 @@ def test_waiter_gives_up_at_timeout():
         now[0] += seconds
 
     client = SequenceClient(["PENDING"] * 100)
-    with pytest.raises(Stop, match="Timed out after 12s"):
-        utils.wait_vpc_link_available(FakeModule(), client, "l1", 12, sleep=sleep, clock=lambda: now[0])
+    with pytest.raises(AwsError, match="VPC link l1 to become AVAILABLE: still PENDING after 12 s"):
+        utils.available_waiter(client, "l1", 12, sleep=sleep, clock=lambda: now[0]).wait()
     assert client.calls < 10
 
 
 def test_waiter_fails_on_failed_link():
-    with pytest.raises(Stop, match="VPC link l1 is FAILED: why"):
+    with pytest.raises(AwsError, match="VPC link l1 is FAILED: why"):
         client = SequenceClient(["PENDING", "FAILED"])
-        utils.wait_vpc_link_available(FakeModule(), client, "l1", 60, sleep=lambda s: None)
+        utils.available_waiter(client, "l1", 60, sleep=lambda s: None).wait()
 
 
 @pytest.mark.parametrize("name", ["apigatewayv2_vpc_link", "apigatewayv2_vpc_link_info"])

@@ -1,4 +1,4 @@
-"""application_autoscaling_scalable_target against in-process moto."""
+"""application_autoscaling_scalable_target against the emulator."""
 
 from __future__ import annotations
 
@@ -8,12 +8,9 @@ import boto3
 import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.modules import application_autoscaling_scalable_target
 
-from tests.support import moto_env
 from tests.support.modules import run_module
 
-moto_aws = moto_env.moto_aws  # the fixture, by name
-
-pytestmark = pytest.mark.usefixtures("moto_aws", "ecs_service")
+pytestmark = pytest.mark.usefixtures("fake_aws", "ecs_service")
 
 TARGET = {
     "service_namespace": "ecs",
@@ -25,7 +22,7 @@ TARGET = {
 @pytest.fixture
 def ecs_service() -> None:
     """The ECS service the target scales: AWS (and moto) refuse to register a target for a missing one."""
-    ecs = boto3.client("ecs", region_name=moto_env.REGION)
+    ecs = boto3.client("ecs", region_name="us-east-1")
     ecs.create_cluster(clusterName="alpha")
     ecs.register_task_definition(
         family="alpha-mlflow", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 512}]
@@ -34,7 +31,7 @@ def ecs_service() -> None:
 
 
 def targets() -> list[dict[str, Any]]:
-    client = boto3.client("application-autoscaling", region_name=moto_env.REGION)
+    client = boto3.client("application-autoscaling", region_name="us-east-1")
     return client.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
 
 

@@ -1,4 +1,4 @@
-"""ecr_authorization_token_info against in-process moto, and the token decoding it relies on."""
+"""ecr_authorization_token_info against the emulator, and the token decoding it relies on."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.ecr import TokenFormatError, decode_token
 from ansible_collections.mlops.mlflow_aws.plugins.modules import ecr_authorization_token_info
 
-from tests.support import moto_env
 from tests.support.modules import run_module
-
-moto_aws = moto_env.moto_aws  # the fixture, by name
 
 ACCOUNT = "123456789012"  # moto's default account
 
 
-@pytest.mark.usefixtures("moto_aws")
+@pytest.mark.usefixtures("fake_aws")
 @pytest.mark.parametrize("check_mode", [False, True])
 def test_default_registry_credentials(capsys: pytest.CaptureFixture[str], check_mode: bool) -> None:
     result = run_module(ecr_authorization_token_info.main, {}, capsys, check_mode=check_mode)
@@ -30,7 +27,7 @@ def test_default_registry_credentials(capsys: pytest.CaptureFixture[str], check_
     assert "diff" not in result
 
 
-@pytest.mark.usefixtures("moto_aws")
+@pytest.mark.usefixtures("fake_aws")
 def test_several_registries(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_module(ecr_authorization_token_info.main, {"registry_ids": ["111111111111", "222222222222"]}, capsys)
     assert [entry["registry_id"] for entry in result["authorization_data"]] == ["111111111111", "222222222222"]
@@ -38,7 +35,7 @@ def test_several_registries(capsys: pytest.CaptureFixture[str]) -> None:
     assert result["registry"] == "111111111111.dkr.ecr.us-east-1.amazonaws.com"
 
 
-@pytest.mark.usefixtures("moto_aws")
+@pytest.mark.usefixtures("fake_aws")
 def test_bad_registry_id_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_module(ecr_authorization_token_info.main, {"registry_ids": ["12345"]}, capsys)
     assert result.get("failed") is True

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.modules import ecr_repository_tags
 
-from tests.support import moto_env
 from tests.support.modules import run_module
 
-REGION = moto_env.REGION
+REGION = "us-east-1"  # the emulator's region
 NAME = "s/nginx"
 
 
-moto_aws = moto_env.moto_aws  # the fixture, by name
-
-
 @pytest.fixture
-def ecr(moto_aws: None):
-    client = boto3.client("ecr", region_name=REGION)
+def ecr(fake_aws):
+    client = fake_aws.client("ecr")
     client.create_repository(repositoryName=NAME, tags=[{"Key": "owner", "Value": "someone"}])
     return client
 

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import urllib.request
-
 import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.modules import sagemaker_domain as module
 from ansible_collections.mlops.mlflow_aws.plugins.modules import sagemaker_domain_info as info_module
 from botocore.exceptions import ClientError
 
+from tests.support.docs import ansible_doc
 from tests.support.modules import run_module
-from tests.support.sagemaker import ROLE, ansible_doc, studio_for, unique
+from tests.support.sagemaker import ROLE, studio_for, unique
 
 
 @pytest.fixture
-def studio(emulator, monkeypatch):
-    return studio_for(emulator, monkeypatch)
+def studio(fake_aws):
+    return studio_for(fake_aws)
 
 
 OTHER_ROLE = "arn:aws:iam::123456789012:role/other-execution"
@@ -92,8 +90,7 @@ def test_create_noop_update_and_delete(studio, capsys):
     assert deleted["diff"]["after"] == {}
     with pytest.raises(ClientError, match="ResourceNotFound"):
         studio.client.describe_domain(DomainId=domain["domain_id"])
-    with urllib.request.urlopen(f"{studio.url}/__sagemaker_studio/home-efs") as response:
-        retained = [r for r in json.load(response) if r["DomainId"] == domain["domain_id"]]
+    retained = [r for r in studio.home_efs() if r["DomainId"] == domain["domain_id"]]
     assert [r["HomeEfsFileSystem"] for r in retained] == ["Retain"]
 
     absent = run_module(module.main, {"domain_name": name, "state": "absent"}, capsys)
@@ -111,8 +108,7 @@ def test_delete_with_home_efs_deleted(studio, capsys):
     )
 
     assert deleted["changed"] is True
-    with urllib.request.urlopen(f"{studio.url}/__sagemaker_studio/home-efs") as response:
-        retained = [r for r in json.load(response) if r["DomainId"] == domain_id]
+    retained = [r for r in studio.home_efs() if r["DomainId"] == domain_id]
     assert [r["HomeEfsFileSystem"] for r in retained] == ["Delete"]
 
 
@@ -216,6 +212,39 @@ def test_info_by_name_id_and_all(studio, capsys):
     assert by_id["domains"] == by_name["domains"]
     assert domain["domain_id"] in [d["domain_id"] for d in every["domains"]]
     assert none["domains"] == []
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_failed_domain_is_an_error_with_aws_reason(studio, capsys, check_mode):
+    """A domain AWS left Failed is reported with AWS's reason, never adopted as the domain asked for."""
+    name = unique("studio")
+    domain_id = run_module(module.main, _args(name), capsys)["domain"]["domain_id"]
+    studio.fail(domain_id, "Unable to create the home EFS: subnet-a has no free IP addresses")
+    studio.clear_requests()
+
+    result = run_module(module.main, _args(name), capsys, check_mode=check_mode)
+
+    assert result["failed"] is True
+    assert result["msg"] == (
+        f"SageMaker domain {name} ({domain_id}) is Failed: "
+        "Unable to create the home EFS: subnet-a has no free IP addresses"
+    )
+    assert result["domain"]["status"] == "Failed"
+    assert studio.sagemaker_writes() == []
+    by_id = run_module(module.main, {"domain_id": domain_id}, capsys, check_mode=check_mode)
+    assert by_id["failed"] is True and "no free IP addresses" in by_id["msg"]
+
+
+def test_failed_domain_can_be_deleted(studio, capsys):
+    name = unique("studio")
+    domain_id = run_module(module.main, _args(name), capsys)["domain"]["domain_id"]
+    studio.fail(domain_id, "KMS key disabled")
+
+    deleted = run_module(module.main, {"domain_name": name, "state": "absent"}, capsys)
+
+    assert deleted["changed"] is True
+    assert deleted["diff"]["before"]["status"] == "Failed"
+    assert name not in _domain_names(studio)
 
 
 @pytest.mark.parametrize("name", ["sagemaker_domain", "sagemaker_domain_info"])

@@ -7,13 +7,14 @@ from ansible_collections.mlops.mlflow_aws.plugins.modules import sagemaker_user_
 from ansible_collections.mlops.mlflow_aws.plugins.modules import sagemaker_user_profile_info as info_module
 from botocore.exceptions import ClientError
 
+from tests.support.docs import ansible_doc
 from tests.support.modules import run_module
-from tests.support.sagemaker import ROLE, ansible_doc, studio_for
+from tests.support.sagemaker import ROLE, studio_for
 
 
 @pytest.fixture
-def studio(emulator, monkeypatch):
-    return studio_for(emulator, monkeypatch)
+def studio(fake_aws):
+    return studio_for(fake_aws)
 
 
 OTHER_ROLE = "arn:aws:iam::123456789012:role/other-execution"
@@ -37,6 +38,25 @@ def _running_app(studio, domain_id: str, name: str = "default") -> None:
         != "InService"
     ):
         pass
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_failed_profile_is_an_error_with_aws_reason(studio, capsys, check_mode):
+    """A user profile AWS left Failed is reported with AWS's reason, never adopted as present."""
+    domain_id = studio.new_domain()
+    run_module(module.main, _args(domain_id), capsys)
+    studio.fail(domain_id, "The execution role cannot be assumed by SageMaker", user_profile_name="mlflow-user")
+    studio.clear_requests()
+
+    result = run_module(module.main, _args(domain_id), capsys, check_mode=check_mode)
+
+    assert result["failed"] is True
+    assert result["msg"] == (
+        f"SageMaker user profile mlflow-user of domain {domain_id} is Failed: "
+        "The execution role cannot be assumed by SageMaker"
+    )
+    assert result["user_profile"]["status"] == "Failed"
+    assert studio.sagemaker_writes() == []
 
 
 def test_create_noop_update_and_delete(studio, capsys):

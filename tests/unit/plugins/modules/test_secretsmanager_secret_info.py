@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.modules import secretsmanager_secret_info
 
-from tests.support import moto_env
 from tests.support.modules import run_module
 
-REGION = moto_env.REGION
-
-
-moto_aws = moto_env.moto_aws  # the fixture, by name
+REGION = "us-east-1"  # the emulator's region
 
 
 @pytest.fixture
-def _aws(moto_aws: None):
-    return boto3.client("secretsmanager", region_name=REGION)
+def _aws(fake_aws):
+    return fake_aws.client("secretsmanager")
 
 
 def test_existing_secret(_aws, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,4 @@
-"""servicediscovery_namespace and servicediscovery_namespace_info against in-process moto."""
+"""servicediscovery_namespace and servicediscovery_namespace_info against the emulator."""
 
 from __future__ import annotations
 
@@ -7,20 +7,18 @@ from typing import Any
 
 import boto3
 import pytest
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery_namespace import NamespaceManager
 from ansible_collections.mlops.mlflow_aws.plugins.modules import (
     servicediscovery_namespace,
     servicediscovery_namespace_info,
 )
-from moto.core.exceptions import JsonRESTError
-from moto.servicediscovery.models import ServiceDiscoveryBackend
 
-from tests.support import moto_env
 from tests.support.modules import run_module
 
-REGION = moto_env.REGION
-moto_aws = moto_env.moto_aws  # the fixture, by name
+REGION = "us-east-1"  # the emulator's region
 
-pytestmark = pytest.mark.usefixtures("moto_aws")
+# The modules and the boto3 clients below reach the emulator through the environment fake_aws sets.
+pytestmark = pytest.mark.usefixtures("fake_aws")
 
 NAME = "mlflow.internal"
 
@@ -42,11 +40,10 @@ def namespace(capsys: pytest.CaptureFixture[str], check_mode: bool = False, **ar
 
 
 def associate_hosted_zone(namespace_id: str, vpc_id: str) -> None:
-    """Give the namespace's hosted zone its VPC, as AWS does at creation (moto leaves it without one)."""
+    """The namespace's hosted zone is in its VPC, as AWS (and the emulator) make it at creation."""
     zone_id = sd().get_namespace(Id=namespace_id)["Namespace"]["Properties"]["DnsProperties"]["HostedZoneId"]
-    boto3.client("route53", region_name=REGION).associate_vpc_with_hosted_zone(
-        HostedZoneId=zone_id, VPC={"VPCRegion": REGION, "VPCId": vpc_id}
-    )
+    zone = boto3.client("route53", region_name=REGION).get_hosted_zone(Id=zone_id)
+    assert vpc_id in [vpc["VPCId"] for vpc in zone["VPCs"]]
 
 
 def private_namespaces() -> list[dict[str, Any]]:
@@ -240,12 +237,9 @@ def test_info_by_name_id_vpc_and_all(capsys: pytest.CaptureFixture[str], vpc: st
 def test_aws_refusal_to_delete_is_reported_clearly(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, vpc: str, created: dict
 ) -> None:
-    """AWS answers ResourceInUse when a service appears between the module's check and its delete (moto never does)."""
-
-    def in_use(self: Any, namespace_id: str) -> str:
-        raise JsonRESTError("ResourceInUse", f"Namespace {namespace_id} has associated services")
-
-    monkeypatch.setattr(ServiceDiscoveryBackend, "delete_namespace", in_use)
+    """AWS answers ResourceInUse when a service appears between the module's check and its delete."""
+    monkeypatch.setattr(NamespaceManager, "_ensure_no_services", lambda *_args: None)  # the check sees none yet
+    add_service(created["id"])
     result = namespace(capsys, vpc_id=vpc, state="absent")
     assert result.get("failed") is True
     assert result["msg"].startswith(

@@ -1,4 +1,4 @@
-"""servicediscovery_service and servicediscovery_service_info against in-process moto."""
+"""servicediscovery_service and servicediscovery_service_info against the emulator."""
 
 from __future__ import annotations
 
@@ -6,20 +6,18 @@ from typing import Any
 
 import boto3
 import pytest
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils import servicediscovery_service as utils
 from ansible_collections.mlops.mlflow_aws.plugins.modules import (
     servicediscovery_service,
     servicediscovery_service_info,
 )
-from moto.core.exceptions import JsonRESTError
-from moto.servicediscovery.models import ServiceDiscoveryBackend
 
-from tests.support import moto_env
 from tests.support.modules import run_module
 
-REGION = moto_env.REGION
-moto_aws = moto_env.moto_aws  # the fixture, by name
+REGION = "us-east-1"  # the emulator's region
 
-pytestmark = pytest.mark.usefixtures("moto_aws")
+# The modules and the boto3 clients below reach the emulator through the environment fake_aws sets.
+pytestmark = pytest.mark.usefixtures("fake_aws")
 
 A10 = {"routing_policy": "MULTIVALUE", "dns_records": [{"type": "A", "ttl": 10}]}
 
@@ -310,10 +308,8 @@ def test_aws_refusal_to_delete_is_reported_clearly(
 ) -> None:
     """AWS answers ResourceInUse when an instance registers between the module's check and its delete."""
 
-    def in_use(self: Any, service_id: str) -> None:
-        raise JsonRESTError("ResourceInUse", f"Service {service_id} has associated instances")
-
-    monkeypatch.setattr(ServiceDiscoveryBackend, "delete_service", in_use)
+    register(created["id"])
+    monkeypatch.setattr(utils, "list_instances", lambda *_args: [])  # the module's check sees none yet
     result = service(capsys, namespace_id, state="absent")
     assert result.get("failed") is True
     assert result["msg"].startswith("Cloud Map service mlflow is in use")

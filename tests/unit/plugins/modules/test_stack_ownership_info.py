@@ -16,10 +16,8 @@ TAG = "mlflow:stack"
 
 
 @pytest.fixture
-def aws(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
-    for key, value in emulator.environment().items():
-        monkeypatch.setenv(key, value)
-    return emulator
+def aws(fake_aws: Emulator) -> Emulator:
+    return fake_aws
 
 
 def _run(capsys: pytest.CaptureFixture[str], stack: str, resources: list[dict[str, str]]) -> dict[str, Any]:

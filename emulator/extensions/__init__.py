@@ -26,6 +26,8 @@ ENABLED: tuple[str, ...] = (
     "ecs_tags",
     "ecs_services",
     "apigatewayv2_stages",
+    "codebuild_projects",
+    "codebuild_builds",
     *STRICT,
 )
 

@@ -363,13 +363,13 @@ def test_changed_mlflow_source_rebuilds_mlflow_only_and_rolls_the_service(
     assert after["revision"] == before["revision"] + 1
     assert _images(after) == {"nginx": _ref("nginx"), "mlflow": _ref("mlflow", images_copy)}
     assert _images(after)["mlflow"] != _images(before)["mlflow"]
-    assert _service(emulator)["taskDefinition"] == after["taskDefinitionArn"]
+    assert _service(emulator)["taskDefinition"].endswith(f":{after['revision']}")
 
 
 def test_failed_build_stops_the_play_before_the_service(
     emulator: Emulator, deployed: PlaybookRun, images_copy: Path, failing_builds: None
 ) -> None:
-    before = _task_definition(emulator)["taskDefinitionArn"]
+    before = _service(emulator)["taskDefinition"]
     (images_copy / "nginx" / "mlflow.conf.template").write_text("# broken on purpose\n", encoding="utf-8")
     extra = {"mlflow_stack_name": STACK, "ecs_service_images_directory": str(images_copy)}
     run = run_playbook(emulator, "site.yml", *UP_TO_ECS_SERVICE, extra_vars=extra)

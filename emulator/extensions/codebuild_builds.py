@@ -334,7 +334,7 @@ def _source_zip(build: Build) -> zipfile.ZipFile:
     if source.get("type") != "S3":
         return zipfile.ZipFile(io.BytesIO(_empty_zip()))
     location = source.get("location", "")
-    bucket, _, key = location.partition("/")
+    bucket, _slash, key = location.partition("/")
     value = _s3_object(build.account, bucket, key)
     if value is None:
         raise BuildFailure(
@@ -370,8 +370,8 @@ def _push(build: Build, uri: str, tag: str, archive: zipfile.ZipFile) -> str:
     """Put the image into ECR as ``docker push`` would; the manifest is derived from the build context."""
     from moto.backends import get_backend
 
-    host, _, repository_name = uri.partition("/")
-    registry, _, rest = host.partition(".dkr.ecr.")
+    host, _slash, repository_name = uri.partition("/")
+    registry, _marker, rest = host.partition(".dkr.ecr.")
     region = rest.split(".", 1)[0] or build.region
     command = f"docker push {uri}:{tag}"
     ecr = get_backend("ecr")[registry or build.account][region]

@@ -179,7 +179,7 @@ def project_info(module: Any) -> dict:
 
 def parse_reference(reference: str) -> dict[str, str | None]:
     """``[<account>.dkr.ecr.<region>.amazonaws.com/]<repository>:<tag>`` in its parts."""
-    remainder, _, tag = reference.rpartition(":")
+    remainder, _colon, tag = reference.rpartition(":")
     if not remainder or "/" in tag:
         raise ValueError(f"image reference {reference!r} has no tag (<repository>:<tag>)")
     first, sep, rest = remainder.partition("/")

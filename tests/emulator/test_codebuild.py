@@ -75,7 +75,7 @@ def _build(emulator: Emulator, setup: dict[str, Any], tag: str, key: str = "ctx.
         environmentVariablesOverride=[{"name": k, "value": v} for k, v in overrides.items()],
     )["build"]
     assert (started["buildStatus"], started["currentPhase"]) == ("IN_PROGRESS", "QUEUED")
-    seen = [codebuild.batch_get_builds(ids=[started["id"]])["builds"][0] for _ in range(3)]
+    seen = [codebuild.batch_get_builds(ids=[started["id"]])["builds"][0] for _look in range(3)]
     assert seen[0]["buildStatus"] == "IN_PROGRESS" or seen[0]["currentPhase"] == "COMPLETED"
     assert seen[1] == seen[2], "a finished build stays as it is"
     return seen[-1]

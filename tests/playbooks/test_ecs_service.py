@@ -399,3 +399,24 @@ def test_docker_builder_without_an_engine_fails_early(emulator: Emulator, deploy
     assert run.failed
     assert "ecs_service_image_builder is docker, but no Docker engine is reachable from this host" in run.output
     assert [r for r in run.requests if r["service"] not in ("sts",)] == []
+
+
+def test_teardown_removes_the_build_project_and_keeps_the_build_contexts_unless_purging(
+    emulator: Emulator, deployed: PlaybookRun
+) -> None:
+    """Last in this file: tears the stack's service tier down (the http_api tier first, as AWS requires)."""
+    tiers = ("--tags", "http_api,ecs_service")
+    run = run_playbook(emulator, "teardown.yml", *tiers, extra_vars={"mlflow_stack_name": STACK})
+    assert not run.failed, run.output[-5000:]
+    assert client(emulator, "codebuild").batch_get_projects(names=[f"{STACK}-images"])["projects"] == []
+    assert f"{STACK}-codebuild" not in [r["RoleName"] for r in client(emulator, "iam").list_roles()["Roles"]]
+    groups = client(emulator, "logs").describe_log_groups(logGroupNamePrefix=f"/aws/codebuild/{STACK}-")["logGroups"]
+    assert groups == []
+    buckets = [b["Name"] for b in client(emulator, "s3").list_buckets()["Buckets"]]
+    assert BUILDS_BUCKET in buckets, "the build contexts are kept with the data"
+
+    purge = run_playbook(
+        emulator, "teardown.yml", *tiers, extra_vars={"mlflow_stack_name": STACK, "mlflow_teardown_purge_data": True}
+    )
+    assert not purge.failed, purge.output[-5000:]
+    assert BUILDS_BUCKET not in [b["Name"] for b in client(emulator, "s3").list_buckets()["Buckets"]]

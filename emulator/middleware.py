@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from werkzeug.wrappers import Response
 
+from emulator import faults
 from emulator.request import AwsRequest
 
 CONTROL_PREFIX = "/__emulator/"
@@ -103,7 +104,19 @@ class EmulatorMiddleware:
         if command == "requests" and method == "DELETE":
             self.log.clear()
             return _json({"cleared": True})
+        if command == "faults":
+            return _faults(environ, method)
         return _json({"error": f"unknown control endpoint {command!r}"}, status=404)
+
+
+def _faults(environ: dict[str, Any], method: str) -> Response:
+    """``PUT`` sets the faults (emulator.faults) while the emulator runs, ``DELETE`` restores the environment's."""
+    if method == "PUT":
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        faults.SETTING.set(environ["wsgi.input"].read(length).decode() if length else "")
+    elif method == "DELETE":
+        faults.SETTING.set(None)
+    return _json(faults.current().describe())
 
 
 def _json(payload: Any, status: int = 200) -> Response:

@@ -28,6 +28,8 @@ ENABLED: tuple[str, ...] = (
     "apigatewayv2_stages",
     "ec2_filters",
     "servicediscovery_aws",
+    "codebuild_projects",
+    "codebuild_builds",
     *STRICT,
 )
 

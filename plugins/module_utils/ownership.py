@@ -185,7 +185,13 @@ def _ssm_parameters(client: Callable[[str], Any], path: str) -> list[Found]:
     return found
 
 
+def _codebuild_project(client: Callable[[str], Any], name: str) -> list[Found]:
+    projects = client("codebuild").batch_get_projects(names=[name], aws_retry=True).get("projects", [])
+    return [(p["name"], p["arn"], boto3_tag_list_to_ansible_dict(p.get("tags", []), "key", "value")) for p in projects]
+
+
 LOOKUPS: dict[str, Lookup] = {
+    "codebuild_project": _codebuild_project,
     "ecs_cluster": _ecs_cluster,
     "ecs_service": _ecs_service,
     "ecs_task_definition": _ecs_task_definition,

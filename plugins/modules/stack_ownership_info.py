@@ -41,6 +41,7 @@ options:
         type: str
         required: true
         choices:
+          - codebuild_project
           - ecs_cluster
           - ecs_service
           - ecs_task_definition

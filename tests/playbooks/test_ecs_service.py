@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from ansible_collections.mlops.mlflow_aws.plugins.lookup.content_digest import content_digest
 
 from emulator.launcher import Emulator
 from tests.support.playbooks import PlaybookRun, client, record_figure, run_playbook
@@ -17,6 +22,9 @@ ACCOUNT = "123456789012"
 BUCKET = f"{STACK}-artifacts-{ACCOUNT}-us-east-1"
 # The tiers up to ecs_service: the http_api tier is added by one test, to see the origin refresh.
 UP_TO_ECS_SERVICE = ("--skip-tags", "http_api,sagemaker_studio")
+FILES = Path(__file__).resolve().parents[2] / "files"
+REGISTRY = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com"
+BUILDS_BUCKET = f"{STACK}-builds-{ACCOUNT}-us-east-1"
 MLFLOW_ENVIRONMENT = {"BUCKET", "HOST", "PORT", "DATABASE", "MLFLOW_WORKERS", "MLFLOW_CORS_ALLOWED_ORIGINS"}
 
 
@@ -84,7 +92,7 @@ def test_image_repositories(emulator: Emulator, deployed: PlaybookRun) -> None:
         assert repository["imageScanningConfiguration"]["scanOnPush"] is True
         tags = ecr.list_tags_for_resource(resourceArn=repository["repositoryArn"])["tags"]
         assert {"Key": "mlflow:stack", "Value": STACK} in tags
-    assert "No Docker engine is reachable" in deployed.output
+    assert "No Docker engine is reachable" not in deployed.output
 
 
 def test_mlflow_credentials_are_generated_and_never_printed(emulator: Emulator, deployed: PlaybookRun) -> None:
@@ -207,6 +215,7 @@ def test_second_run_changes_nothing(emulator: Emulator, deployed: PlaybookRun) -
     assert not run.failed, run.output[-5000:]
     record_figure("no-op re-run (vpc to ecs_service)", run)
     assert run.changed == 0, run.output[-8000:]
+    assert _started_builds(run) == 0, "images whose tag is in ECR are never built again"
     assert _task_definition(emulator)["revision"] == revision
 
 
@@ -233,3 +242,181 @@ def test_ecs_service_tag_on_an_empty_account_names_vpc(emulator: Emulator) -> No
     assert run.failed
     assert "Run the vpc tier first" in run.output
     assert not any(r["action"] and r["action"].startswith("Create") for r in run.requests)
+
+
+# Images (issue 13): built in the account by the emulated CodeBuild, ARM64 by default.
+
+
+def _ref(name: str, directory: Path = FILES, arch: str = "arm64") -> str:
+    return f"{REGISTRY}/{STACK}/{name}:{content_digest(directory / name, 16)}-{arch}"
+
+
+def _images(definition: dict[str, Any]) -> dict[str, str]:
+    return {c["name"]: c["image"] for c in definition["containerDefinitions"]}
+
+
+def _started_builds(run: PlaybookRun) -> int:
+    return sum(1 for r in run.requests if r["service"] == "codebuild" and r["action"] == "StartBuild")
+
+
+def _service_changes(run: PlaybookRun) -> list[str]:
+    return [
+        r["action"]
+        for r in run.requests
+        if r["service"] == "ecs" and r["action"] in ("RegisterTaskDefinition", "CreateService", "UpdateService")
+    ]
+
+
+@pytest.fixture
+def images_copy(tmp_path: Path) -> Path:
+    """The image sources in a directory of the test's own, to change without touching files/."""
+    copy = tmp_path / "files"
+    shutil.copytree(FILES, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+@pytest.fixture
+def failing_builds(emulator: Emulator) -> Iterator[None]:
+    """Every CodeBuild build fails (MLFLOW_EMULATOR_FAULTS), for one test."""
+    url = f"{emulator.url}/__emulator/faults"
+    urllib.request.urlopen(urllib.request.Request(url, data=b"fail=codebuild_build", method="PUT")).close()
+    try:
+        yield
+    finally:
+        urllib.request.urlopen(urllib.request.Request(url, method="DELETE")).close()
+
+
+def test_images_are_built_by_codebuild_for_arm64(emulator: Emulator, deployed: PlaybookRun) -> None:
+    assert "docker" not in {r["service"] for r in deployed.requests}
+    assert _started_builds(deployed) == 2
+    ecr = client(emulator, "ecr")
+    for name in ("nginx", "mlflow"):
+        tag = _ref(name).rsplit(":", 1)[1]
+        [image] = ecr.describe_images(repositoryName=f"{STACK}/{name}", imageIds=[{"imageTag": tag}])["imageDetails"]
+        assert image["imageManifestMediaType"] == "application/vnd.docker.distribution.manifest.v2+json"
+    definition = _task_definition(emulator)
+    assert definition["runtimePlatform"] == {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"}
+    assert _images(definition) == {"nginx": _ref("nginx"), "mlflow": _ref("mlflow")}
+
+    codebuild = client(emulator, "codebuild")
+    [project] = codebuild.batch_get_projects(names=[f"{STACK}-images"])["projects"]
+    environment = project["environment"]
+    assert (environment["type"], environment["computeType"]) == ("ARM_CONTAINER", "BUILD_GENERAL1_SMALL")
+    assert "aarch64" in environment["image"] and environment["privilegedMode"] is True
+    assert {"name": "IMAGE_PLATFORM", "value": "linux/arm64"} in [
+        {"name": v["name"], "value": v["value"]} for v in environment["environmentVariables"]
+    ]
+    assert {"key": "mlflow:stack", "value": STACK} in project["tags"]
+    ids = codebuild.list_builds_for_project(projectName=f"{STACK}-images")["ids"]
+    builds = codebuild.batch_get_builds(ids=ids)["builds"]
+    assert {b["buildStatus"] for b in builds} == {"SUCCEEDED"}
+    assert {b["environment"]["type"] for b in builds} == {"ARM_CONTAINER"}
+    assert {b["source"]["location"].split("/", 1)[0] for b in builds} == {BUILDS_BUCKET}
+    logs = client(emulator, "logs")
+    events = logs.get_log_events(
+        logGroupName=f"/aws/codebuild/{STACK}-images", logStreamName=builds[0]["logs"]["streamName"]
+    )
+    assert any("Phase complete: BUILD State: SUCCEEDED" in e["message"] for e in events["events"])
+
+
+def test_codebuild_role_reaches_only_its_resources(emulator: Emulator, deployed: PlaybookRun) -> None:
+    iam = client(emulator, "iam")
+    role = iam.get_role(RoleName=f"{STACK}-codebuild")["Role"]
+    assert {"Key": "mlflow:stack", "Value": STACK} in role["Tags"]
+    [trust] = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "codebuild.amazonaws.com"}
+    assert iam.list_attached_role_policies(RoleName=f"{STACK}-codebuild")["AttachedPolicies"] == []
+    statements = iam.get_role_policy(RoleName=f"{STACK}-codebuild", PolicyName="build-mlflow-images")["PolicyDocument"][
+        "Statement"
+    ]
+    resources = {r for s in statements for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])}
+    assert resources == {
+        f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/codebuild/{STACK}-images",
+        f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/codebuild/{STACK}-images:log-stream:*",
+        f"arn:aws:s3:::{BUILDS_BUCKET}/contexts/*",
+        f"arn:aws:s3:::{BUILDS_BUCKET}",
+        "*",  # ecr:GetAuthorizationToken takes no resource
+        f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{STACK}/nginx",
+        f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{STACK}/mlflow",
+    }
+    [wildcard] = [s for s in statements if s["Resource"] == "*"]
+    assert wildcard["Action"] == "ecr:GetAuthorizationToken"
+    group = client(emulator, "logs").describe_log_groups(logGroupNamePrefix=f"/aws/codebuild/{STACK}-images")
+    assert group["logGroups"][0]["retentionInDays"] == 30
+
+
+def test_changed_mlflow_source_rebuilds_mlflow_only_and_rolls_the_service(
+    emulator: Emulator, deployed: PlaybookRun, images_copy: Path
+) -> None:
+    before = _task_definition(emulator)
+    with (images_copy / "mlflow" / "requirements.txt").open("a") as requirements:
+        requirements.write("# a change to the MLflow image\n")
+    run = run_playbook(
+        emulator,
+        "site.yml",
+        *UP_TO_ECS_SERVICE,
+        extra_vars={"mlflow_stack_name": STACK, "ecs_service_images_directory": str(images_copy)},
+    )
+    assert not run.failed, run.output[-5000:]
+    assert _started_builds(run) == 1
+    after = _task_definition(emulator)
+    assert after["revision"] == before["revision"] + 1
+    assert _images(after) == {"nginx": _ref("nginx"), "mlflow": _ref("mlflow", images_copy)}
+    assert _images(after)["mlflow"] != _images(before)["mlflow"]
+    assert _service(emulator)["taskDefinition"].endswith(f":{after['revision']}")
+
+
+def test_failed_build_stops_the_play_before_the_service(
+    emulator: Emulator, deployed: PlaybookRun, images_copy: Path, failing_builds: None
+) -> None:
+    before = _service(emulator)["taskDefinition"]
+    (images_copy / "nginx" / "mlflow.conf.template").write_text("# broken on purpose\n", encoding="utf-8")
+    extra = {"mlflow_stack_name": STACK, "ecs_service_images_directory": str(images_copy)}
+    run = run_playbook(emulator, "site.yml", *UP_TO_ECS_SERVICE, extra_vars=extra)
+    assert run.failed
+    assert f"of project {STACK}-images ended FAILED in phase BUILD" in run.output
+    assert f"CloudWatch Logs group /aws/codebuild/{STACK}-images, stream " in run.output
+    assert _service_changes(run) == []
+
+    # The origin refresh after the http_api tier builds nothing: it refuses the missing image instead.
+    refresh = run_playbook(emulator, "site.yml", "--tags", "http_api", extra_vars=extra)
+    assert refresh.failed
+    assert f"Not in ECR: {_ref('nginx', images_copy)}" in refresh.output
+    assert "--tags images" in refresh.output
+    assert _service_changes(refresh) == []
+    assert _service(emulator)["taskDefinition"] == before
+
+
+def test_docker_builder_without_an_engine_fails_early(emulator: Emulator, deployed: PlaybookRun) -> None:
+    run = run_playbook(
+        emulator,
+        "site.yml",
+        "--tags",
+        "ecs_service",
+        extra_vars={"mlflow_stack_name": STACK, "ecs_service_image_builder": "docker"},
+        env_overrides={"DOCKER_HOST": "unix:///nonexistent/docker.sock"},
+    )
+    assert run.failed
+    assert "ecs_service_image_builder is docker, but no Docker engine is reachable from this host" in run.output
+    assert [r for r in run.requests if r["service"] not in ("sts",)] == []
+
+
+def test_teardown_removes_the_build_project_and_keeps_the_build_contexts_unless_purging(
+    emulator: Emulator, deployed: PlaybookRun
+) -> None:
+    """Last in this file: tears the stack's service tier down (the http_api tier first, as AWS requires)."""
+    tiers = ("--tags", "http_api,ecs_service")
+    run = run_playbook(emulator, "teardown.yml", *tiers, extra_vars={"mlflow_stack_name": STACK})
+    assert not run.failed, run.output[-5000:]
+    assert client(emulator, "codebuild").batch_get_projects(names=[f"{STACK}-images"])["projects"] == []
+    assert f"{STACK}-codebuild" not in [r["RoleName"] for r in client(emulator, "iam").list_roles()["Roles"]]
+    groups = client(emulator, "logs").describe_log_groups(logGroupNamePrefix=f"/aws/codebuild/{STACK}-")["logGroups"]
+    assert groups == []
+    buckets = [b["Name"] for b in client(emulator, "s3").list_buckets()["Buckets"]]
+    assert BUILDS_BUCKET in buckets, "the build contexts are kept with the data"
+
+    purge = run_playbook(
+        emulator, "teardown.yml", *tiers, extra_vars={"mlflow_stack_name": STACK, "mlflow_teardown_purge_data": True}
+    )
+    assert not purge.failed, purge.output[-5000:]
+    assert BUILDS_BUCKET not in [b["Name"] for b in client(emulator, "s3").list_buckets()["Buckets"]]

@@ -92,6 +92,7 @@ def _service_tier(session: boto3.session.Session) -> dict[str, Any]:
             ]
         ],
         "buckets": [b["Name"] for b in session.client("s3").list_buckets()["Buckets"]],
+        "codebuild_projects": session.client("codebuild").list_projects()["projects"],
         "ssm_parameters": [
             p["Name"]
             for p in session.client("ssm").describe_parameters()["Parameters"]

@@ -1,0 +1,80 @@
+"""Faults on request: ``MLFLOW_EMULATOR_FAULTS`` names what the emulator should make fail.
+
+The setting is a list of ``key=value`` items separated by ``;`` or white space. Only ``fail=<operation>``
+is understood so far (several ``fail=`` items, or ``fail=a,b``, name several operations); other keys are
+kept but mean nothing yet, so the grammar can grow without breaking older settings.
+
+    MLFLOW_EMULATOR_FAULTS="fail=codebuild_build"                  # every CodeBuild build fails
+    MLFLOW_EMULATOR_FAULTS="fail=codebuild_build:mlflow-images"    # only the builds of that project
+
+The emulator reads the environment it was started with; ``PUT /__emulator/faults`` (body: the same text)
+replaces the setting while it runs, ``DELETE`` goes back to the environment's, ``GET`` shows it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+FAULTS_ENV = "MLFLOW_EMULATOR_FAULTS"
+_SEPARATORS = re.compile(r"[;\s]+")
+
+
+@dataclass(frozen=True)
+class Faults:
+    """What the emulator makes fail: operations (``codebuild_build``) or one target of them (``op:target``)."""
+
+    failures: frozenset[str] = frozenset()
+    other: tuple[tuple[str, str], ...] = field(default=())
+
+    def fails(self, operation: str, target: str | None = None) -> bool:
+        if operation in self.failures:
+            return True
+        return target is not None and f"{operation}:{target}" in self.failures
+
+    def describe(self) -> dict[str, object]:
+        return {"fail": sorted(self.failures), "other": [f"{key}={value}" for key, value in self.other]}
+
+
+def parse(text: str | None) -> Faults:
+    """The faults a setting names; an empty or missing setting names none."""
+    failures: set[str] = set()
+    other: list[tuple[str, str]] = []
+    for item in _SEPARATORS.split(text or ""):
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            continue
+        if key == "fail":
+            failures.update(name for name in value.split(",") if name)
+        else:
+            other.append((key, value))
+    return Faults(frozenset(failures), tuple(other))
+
+
+class _Setting:
+    """The current faults: an override set at run time, else the environment's."""
+
+    def __init__(self) -> None:
+        self._override: str | None = None
+        self._lock = threading.Lock()
+
+    def set(self, text: str | None) -> None:
+        with self._lock:
+            self._override = text
+
+    def current(self, environ: Mapping[str, str] | None = None) -> Faults:
+        with self._lock:
+            override = self._override
+        if override is not None:
+            return parse(override)
+        return parse((os.environ if environ is None else environ).get(FAULTS_ENV))
+
+
+SETTING = _Setting()
+
+
+def current() -> Faults:
+    return SETTING.current()

@@ -1,0 +1,229 @@
+# Copyright: mlops.mlflow_aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""CodeBuild builds and projects for the codebuild_* modules, and ECR image lookups for ecr_image_info:
+start a build, wait for it, say why it failed and where its logs are; read projects with their tags;
+find which image references exist in ECR. Self-contained (AnsibleAWSModule, AWSRetry)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+# Seconds between two polls of a build: quick at first (a failing build often fails early), then every
+# 15 s; builds take minutes on AWS.
+POLL_DELAYS = (1, 2, 4, 8, 15)
+DONE = ("SUCCEEDED", "FAILED", "FAULT", "TIMED_OUT", "STOPPED")
+
+
+def client(module: Any, service: str) -> Any:
+    return module.client(service, retry_decorator=AWSRetry.jittered_backoff())
+
+
+# Builds
+
+
+def start_build(codebuild: Any, project: str, source_location: str | None, variables: dict[str, str]) -> dict:
+    params: dict[str, Any] = {"projectName": project}
+    if source_location:
+        params["sourceLocationOverride"] = source_location
+    if variables:
+        params["environmentVariablesOverride"] = [
+            {"name": name, "value": str(value), "type": "PLAINTEXT"} for name, value in sorted(variables.items())
+        ]
+    return codebuild.start_build(aws_retry=True, **params)["build"]
+
+
+def get_build(codebuild: Any, build_id: str) -> dict | None:
+    builds = codebuild.batch_get_builds(aws_retry=True, ids=[build_id]).get("builds") or []
+    return builds[0] if builds else None
+
+
+def wait_for_build(codebuild: Any, build: dict, timeout: int, sleep: Any = time.sleep) -> tuple[dict, bool]:
+    """Poll until the build completes; returns the last state seen and whether it completed in time."""
+    deadline = time.monotonic() + timeout
+    polls = 0
+    while build.get("buildStatus") not in DONE:
+        if time.monotonic() >= deadline:
+            return build, False
+        sleep(POLL_DELAYS[min(polls, len(POLL_DELAYS) - 1)])
+        polls += 1
+        build = get_build(codebuild, build["id"]) or build
+    return build, True
+
+
+def failed_phase(build: dict) -> dict:
+    """The phase that did not succeed (the last one with a status), or {}."""
+    for phase in reversed(build.get("phases") or []):
+        if phase.get("phaseStatus") and phase["phaseStatus"] != "SUCCEEDED":
+            return phase
+    return {}
+
+
+def log_location(build: dict) -> str:
+    logs = build.get("logs") or {}
+    if not logs.get("groupName"):
+        return "no CloudWatch Logs for this build"
+    where = f"CloudWatch Logs group {logs['groupName']}, stream {logs.get('streamName', '?')}"
+    return f"{where} ({logs['deepLink']})" if logs.get("deepLink") else where
+
+
+def failure_message(build: dict) -> str:
+    phase = failed_phase(build)
+    name = phase.get("phaseType") or build.get("currentPhase", "?")
+    contexts = "; ".join(
+        f"{c.get('statusCode', '')}: {c.get('message', '')}".strip(": ") for c in phase.get("contexts") or []
+    )
+    reason = f" ({contexts})" if contexts else ""
+    return (
+        f"CodeBuild build {build.get('id')} of project {build.get('projectName')} ended {build.get('buildStatus')} "
+        f"in phase {name}{reason}; logs: {log_location(build)}"
+    )
+
+
+def timeout_message(build: dict, timeout: int) -> str:
+    return (
+        f"Timed out after {timeout} s waiting for CodeBuild build {build.get('id')} "
+        f"(status {build.get('buildStatus')}, phase {build.get('currentPhase')}); logs: {log_location(build)}"
+    )
+
+
+def build_result(build: dict) -> dict:
+    """What the module returns about a build: its identity, state, failed phase and logs, in snake case."""
+    if not build:
+        return {}
+    logs = build.get("logs") or {}
+    phase = failed_phase(build)
+    return {
+        "id": build.get("id"),
+        "arn": build.get("arn"),
+        "build_number": build.get("buildNumber"),
+        "project_name": build.get("projectName"),
+        "build_status": build.get("buildStatus"),
+        "current_phase": build.get("currentPhase"),
+        "build_complete": bool(build.get("buildComplete")),
+        "failed_phase": phase.get("phaseType"),
+        "failure_contexts": [camel_dict_to_snake_dict(c) for c in phase.get("contexts") or []],
+        "source_location": (build.get("source") or {}).get("location"),
+        "environment_type": (build.get("environment") or {}).get("type"),
+        "environment_image": (build.get("environment") or {}).get("image"),
+        "logs": {
+            "group_name": logs.get("groupName"),
+            "stream_name": logs.get("streamName"),
+            "deep_link": logs.get("deepLink"),
+        },
+        "phases": [
+            {"phase_type": p.get("phaseType"), "phase_status": p.get("phaseStatus")} for p in build.get("phases") or []
+        ],
+    }
+
+
+def run_build(module: Any) -> dict:
+    """The codebuild_build module: start (or find) a build, wait for it, fail with why it failed."""
+    params = module.params
+    codebuild = client(module, "codebuild")
+    try:
+        if params["build_id"]:
+            build = get_build(codebuild, params["build_id"])
+            if build is None:
+                module.fail_json(msg=f"CodeBuild build {params['build_id']} does not exist")
+            changed = False
+        elif module.check_mode:
+            return {"changed": True, "build": {}}
+        else:
+            build = start_build(
+                codebuild, params["project_name"], params["source_location"], params["environment_variables"] or {}
+            )
+            changed = True
+        if params["wait"]:
+            build, in_time = wait_for_build(codebuild, build, params["wait_timeout"])
+            if not in_time:
+                module.fail_json(msg=timeout_message(build, params["wait_timeout"]), build=build_result(build))
+            if build.get("buildStatus") != "SUCCEEDED":
+                module.fail_json(msg=failure_message(build), build=build_result(build), changed=changed)
+    except (BotoCoreError, ClientError) as error:
+        target = params["build_id"] or f"a build of project {params['project_name']}"
+        module.fail_json_aws(error, msg=f"Failed to start or follow {target}")
+    return {"changed": changed, "build": build_result(build)}
+
+
+# Projects
+
+
+def project_info(module: Any) -> dict:
+    """The codebuild_project_info module: the named projects that exist, with their tags as a dict."""
+    codebuild = client(module, "codebuild")
+    try:
+        found = codebuild.batch_get_projects(aws_retry=True, names=module.params["names"]).get("projects") or []
+    except (BotoCoreError, ClientError) as error:
+        module.fail_json_aws(error, msg="Failed to describe CodeBuild projects")
+    projects = []
+    for project in found:
+        tags = {t["key"]: t["value"] for t in project.get("tags") or []}
+        result = camel_dict_to_snake_dict({k: v for k, v in project.items() if k != "tags"})
+        result["tags"] = tags
+        projects.append(result)
+    return {"changed": False, "projects": projects}
+
+
+# ECR images
+
+
+def parse_reference(reference: str) -> dict[str, str | None]:
+    """``[<account>.dkr.ecr.<region>.amazonaws.com/]<repository>:<tag>`` in its parts."""
+    remainder, _colon, tag = reference.rpartition(":")
+    if not remainder or "/" in tag:
+        raise ValueError(f"image reference {reference!r} has no tag (<repository>:<tag>)")
+    first, sep, rest = remainder.partition("/")
+    registry = first.split(".", 1)[0] if sep and ".dkr.ecr." in first else None
+    repository = rest if registry else remainder
+    return {"reference": reference, "registry_id": registry, "repository_name": repository, "image_tag": tag}
+
+
+def find_image(ecr: Any, parts: dict[str, str | None]) -> dict | None:
+    params: dict[str, Any] = {
+        "repositoryName": parts["repository_name"],
+        "imageIds": [{"imageTag": parts["image_tag"]}],
+    }
+    if parts["registry_id"]:
+        params["registryId"] = parts["registry_id"]
+    try:
+        details = ecr.describe_images(aws_retry=True, **params).get("imageDetails") or []
+    except is_boto3_error_code(["ImageNotFoundException", "RepositoryNotFoundException"]):
+        return None
+    return details[0] if details else None
+
+
+def image_info(module: Any) -> dict:
+    """The ecr_image_info module: every reference, whether ECR has it, and the missing ones."""
+    ecr = client(module, "ecr")
+    images, missing = [], []
+    for reference in module.params["images"]:
+        try:
+            parts = parse_reference(reference)
+        except ValueError as error:
+            module.fail_json(msg=str(error))
+        try:
+            found = find_image(ecr, parts)
+        except (BotoCoreError, ClientError) as error:
+            module.fail_json_aws(error, msg=f"Failed to look up image {reference}")
+        pushed = (found or {}).get("imagePushedAt")
+        images.append(
+            {
+                **parts,
+                "exists": found is not None,
+                "image_digest": (found or {}).get("imageDigest"),
+                "image_pushed_at": pushed.isoformat() if hasattr(pushed, "isoformat") else pushed,
+            }
+        )
+        if found is None:
+            missing.append(reference)
+    return {"changed": False, "images": images, "missing": missing}

@@ -1,0 +1,110 @@
+"""codebuild_build, codebuild_project_info and ecr_image_info: what they say and what they call."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils import codebuild
+from ansible_collections.mlops.mlflow_aws.plugins.modules import codebuild_build, ecr_image_info
+
+from tests.support import moto_env
+from tests.support.modules import run_module
+
+REGION = moto_env.REGION
+moto_aws = moto_env.moto_aws  # the fixture, by name
+
+FAILED_BUILD = {
+    "id": "s-images:42",
+    "projectName": "s-images",
+    "buildStatus": "FAILED",
+    "currentPhase": "COMPLETED",
+    "phases": [
+        {"phaseType": "PRE_BUILD", "phaseStatus": "SUCCEEDED"},
+        {
+            "phaseType": "BUILD",
+            "phaseStatus": "FAILED",
+            "contexts": [{"statusCode": "COMMAND_EXECUTION_ERROR", "message": "exit status 1"}],
+        },
+        {"phaseType": "FINALIZING", "phaseStatus": "SUCCEEDED"},
+        {"phaseType": "COMPLETED"},
+    ],
+    "logs": {"groupName": "/aws/codebuild/s-images", "streamName": "42", "deepLink": "https://console/x"},
+}
+
+
+def test_failure_message_names_status_phase_reason_and_logs() -> None:
+    assert codebuild.failure_message(FAILED_BUILD) == (
+        "CodeBuild build s-images:42 of project s-images ended FAILED in phase BUILD "
+        "(COMMAND_EXECUTION_ERROR: exit status 1); logs: CloudWatch Logs group /aws/codebuild/s-images, "
+        "stream 42 (https://console/x)"
+    )
+    result = codebuild.build_result(FAILED_BUILD)
+    assert (result["failed_phase"], result["logs"]["stream_name"]) == ("BUILD", "42")
+
+
+class _Builds:
+    """A CodeBuild client whose build completes on the third look."""
+
+    def __init__(self) -> None:
+        self.looks = 0
+
+    def batch_get_builds(self, aws_retry: bool, ids: list[str]) -> dict:
+        self.looks += 1
+        status = "SUCCEEDED" if self.looks >= 3 else "IN_PROGRESS"
+        return {"builds": [{"id": ids[0], "buildStatus": status}]}
+
+
+def test_wait_polls_with_growing_delays_until_done() -> None:
+    slept: list[float] = []
+    client = _Builds()
+    build, in_time = codebuild.wait_for_build(client, {"id": "p:1", "buildStatus": "IN_PROGRESS"}, 60, slept.append)
+    assert (build["buildStatus"], in_time, slept) == ("SUCCEEDED", True, [1, 2, 4])
+
+
+def test_wait_gives_up_at_the_timeout() -> None:
+    build, in_time = codebuild.wait_for_build(_Builds(), {"id": "p:1", "buildStatus": "IN_PROGRESS"}, 0, lambda _: None)
+    assert (build["buildStatus"], in_time) == ("IN_PROGRESS", False)
+
+
+@pytest.mark.parametrize(
+    ("reference", "registry", "repository", "tag"),
+    [
+        ("123456789012.dkr.ecr.us-east-1.amazonaws.com/s/nginx:abc-arm64", "123456789012", "s/nginx", "abc-arm64"),
+        ("s/mlflow:v1", None, "s/mlflow", "v1"),
+    ],
+)
+def test_parse_reference(reference: str, registry: str | None, repository: str, tag: str) -> None:
+    parts = codebuild.parse_reference(reference)
+    assert (parts["registry_id"], parts["repository_name"], parts["image_tag"]) == (registry, repository, tag)
+
+
+def test_reference_without_tag_is_refused() -> None:
+    with pytest.raises(ValueError, match="has no tag"):
+        codebuild.parse_reference("123456789012.dkr.ecr.us-east-1.amazonaws.com/s/nginx")
+
+
+def test_ecr_image_info_lists_the_missing(moto_aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    ecr = boto3.client("ecr", region_name=REGION)
+    ecr.create_repository(repositoryName="s/nginx")
+    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json", "layers": []}
+    ecr.put_image(repositoryName="s/nginx", imageManifest=json.dumps(manifest), imageTag="v1")
+    there, absent, no_repo = "s/nginx:v1", "s/nginx:v2", "s/none:v1"
+    result = run_module(ecr_image_info.main, {"images": [there, absent, no_repo], "region": REGION}, capsys)
+    assert result["changed"] is False
+    assert result["missing"] == [absent, no_repo]
+    assert [image["exists"] for image in result["images"]] == [True, False, False]
+    assert result["images"][0]["image_digest"].startswith("sha256:")
+
+
+def test_check_mode_starts_nothing(moto_aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_module(codebuild_build.main, {"project_name": "none", "region": REGION}, capsys, check_mode=True)
+    assert (result["changed"], result["build"]) == (True, {})
+    assert boto3.client("codebuild", region_name=REGION).list_builds()["ids"] == []
+
+
+def test_build_id_and_project_are_exclusive(moto_aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_module(codebuild_build.main, {"project_name": "p", "build_id": "p:1", "region": REGION}, capsys)
+    assert result["failed"] is True
+    assert "mutually exclusive" in result["msg"]

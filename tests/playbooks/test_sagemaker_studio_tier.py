@@ -358,7 +358,11 @@ def test_no_default_vpc_fails_clearly(emulator: Emulator) -> None:
     ("extra_vars", "message"),
     [
         ({"sagemaker_studio_domain_id": "domain-1"}, 'such as d-abcdefghijkl; got "domain-1"'),
-        ({"sagemaker_studio_network": "private"}, 'private subnets); got "private"'),
+        # A choice of the argument spec: Ansible's own message names the variable and the value.
+        (
+            {"sagemaker_studio_network": "private"},
+            "sagemaker_studio_network must be one of: default_vpc, stack, got: private",
+        ),
         (
             {"sagemaker_studio_user_profile_name": "mlflow_user"},
             'starting and ending with a letter or digit; got "mlflow_user"',

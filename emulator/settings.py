@@ -1,4 +1,4 @@
-"""moto settings the stack needs (ARCHITECTURE.md, "Needs settings"); set before moto is imported."""
+"""moto settings the stack needs (docs/architecture.md, "The emulator"); set before moto is imported."""
 
 from __future__ import annotations
 

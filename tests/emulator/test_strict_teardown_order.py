@@ -1,4 +1,4 @@
-"""The strict emulator accepts a whole stack torn down in ARCHITECTURE.md's order, refusing nothing.
+"""The strict emulator accepts a whole stack torn down in docs/architecture.md's order, refusing nothing.
 
 The rules must not be stricter than AWS: a teardown in the right order goes through without one refusal.
 """
@@ -145,7 +145,7 @@ class Stack:
 
 
 def _tear_down(stack: Stack) -> None:
-    """ARCHITECTURE.md's teardown order (SageMaker, scaling, logs, IAM, ECR, secrets, bucket take no part)."""
+    """docs/teardown.md's teardown order (SageMaker, scaling, logs, IAM, ECR, secrets, bucket take no part)."""
     emulator, ec2 = stack.emulator, stack.ec2
     apigw = client(emulator, "apigatewayv2")
     apigw.delete_route(ApiId=stack.api_id, RouteId=stack.route_id)

@@ -1,3 +1,5 @@
+# Copyright: mlops.mlflow_aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Jinja2 filter stack_names: every resource name of a stack (docs/naming.md)."""
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ DOCUMENTATION = r"""
 name: stack_names
 short_description: The names and ARNs of a stack's resources
 version_added: 0.2.0
+author:
+  - mlops.mlflow_aws maintainers (!UNKNOWN)
 description:
   - Returns the table of C(docs/naming.md) for a stack as a dictionary, the one place the collection builds
     its resource names.

@@ -1,16 +1,15 @@
+# Copyright: mlops.mlflow_aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Lookup endpoint_guard: why the AWS endpoints configured for this process are not all on loopback."""
 
 from __future__ import annotations
-
-from typing import Any
-
-from ansible.plugins.lookup import LookupBase
-from ansible_collections.mlops.mlflow_aws.plugins.plugin_utils.endpoint_guard import problems
 
 DOCUMENTATION = r"""
 name: endpoint_guard
 short_description: Find AWS endpoint settings that could reach anything but loopback
 version_added: 0.2.0
+author:
+  - mlops.mlflow_aws maintainers (!UNKNOWN)
 description:
   - Reads every place botocore and the amazon.aws modules take an endpoint from in the controller's environment
     (C(AWS_ENDPOINT_URL), C(AWS_ENDPOINT_URL_<SERVICE>), C(AWS_URL), the shared config file's C(endpoint_url)
@@ -35,6 +34,12 @@ _raw:
   type: list
   elements: str
 """
+
+
+from typing import Any
+
+from ansible.plugins.lookup import LookupBase
+from ansible_collections.mlops.mlflow_aws.plugins.plugin_utils.endpoint_guard import problems
 
 
 class LookupModule(LookupBase):

@@ -42,7 +42,7 @@ def _ecs_cluster(client: Callable[[str], Any], name: str) -> list[Found]:
 
 
 def _ecs_service(client: Callable[[str], Any], name: str) -> list[Found]:
-    cluster, _, service = name.partition("/")
+    cluster, service = name.split("/", 1)
     try:
         found = client("ecs").describe_services(cluster=cluster, services=[service], include=["TAGS"], aws_retry=True)
     except is_boto3_error_code("ClusterNotFoundException"):

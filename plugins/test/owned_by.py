@@ -1,3 +1,5 @@
+# Copyright: mlops.mlflow_aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Jinja2 test owned_by: whether a resource carries mlflow:stack=<stack>."""
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ DOCUMENTATION = r"""
 name: owned_by
 short_description: Whether a resource belongs to a stack by its mlflow:stack tag
 version_added: 0.2.0
+author:
+  - mlops.mlflow_aws maintainers (!UNKNOWN)
 description:
   - True when the resource's tags carry C(mlflow:stack) equal to the given stack name.
   - Takes a resource as the info modules return it (its tags under C(tags), C(Tags), C(TagList) or

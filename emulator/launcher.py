@@ -17,7 +17,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE_DIR = PROJECT_ROOT / ".emulator"
 STATE_FILE_NAME = "emulator.json"
 START_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 15.0
+# The data plane stops its tasks and databases first.
+STOP_TIMEOUT_S = 60.0
 
 # Dummy credentials: the emulator accepts any, and they can never authenticate against AWS.
 CLIENT_ENVIRONMENT = {

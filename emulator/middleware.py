@@ -103,6 +103,11 @@ class EmulatorMiddleware:
         if command == "requests" and method == "DELETE":
             self.log.clear()
             return _json({"cleared": True})
+        # An extension may publish its own state at /__emulator/<its name> (the data plane does).
+        for extension in self.extensions:
+            control = getattr(extension, "control", None)
+            if command == extension.name and control is not None:
+                return control()
         return _json({"error": f"unknown control endpoint {command!r}"}, status=404)
 
 

@@ -129,6 +129,15 @@ def healthy(url: str) -> bool:
         return False
 
 
+def has_dataplane(emulator: Emulator) -> bool:
+    """Whether ``emulator`` runs the data plane (started with MLFLOW_EMULATOR_DATAPLANE=1)."""
+    try:
+        with urllib.request.urlopen(f"{emulator.url}/__emulator/dataplane", timeout=2) as response:  # noqa: S310
+            return response.status == 200
+    except OSError:
+        return False
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

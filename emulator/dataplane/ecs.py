@@ -195,6 +195,8 @@ class EcsDataPlane:
             account=backend.account_id,
             region=backend.region_name,
             platform_env=self.platform_env,
+            # Off until images are built into the emulator's ECR (CodeBuild); then the default.
+            require_images=os.environ.get(REQUIRE_IMAGES_VARIABLE, "0") == "1",
         )
         local.start()
         running = RunningTask(local=local, model=model)

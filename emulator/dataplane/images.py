@@ -61,6 +61,24 @@ def image_of(uri: str) -> Image:
     return Image(name=repository, source=source)
 
 
+def require_in_ecr(uri: str, account: str, region: str) -> None:
+    """Refuse an image the emulator's ECR does not hold, as the agent's pull would fail."""
+    from moto.backends import get_backend
+
+    registry, _, rest = uri.partition("/")
+    name, digest = rest.split("@", 1) if "@" in rest else (rest, "")
+    repository, _, tag = name.partition(":") if not digest else (name, "", "")
+    image_id = {"imageDigest": digest} if digest else {"imageTag": tag or "latest"}
+    registry_id = registry.split(".", 1)[0]
+    try:
+        list(get_backend("ecr")[registry_id or account][region].describe_images(repository, registry_id, [image_id]))
+    except Exception:
+        raise ImageError(
+            "CannotPullContainerError: pull image manifest has been retried 1 time(s): "
+            f"failed to resolve ref {uri}: not found"
+        ) from None
+
+
 def dockerfile_env(dockerfile: Path) -> dict[str, str]:
     """The ENV of a Dockerfile (``ENV A=b C=d``, continuation lines and comments inside them)."""
     lines = [line for line in dockerfile.read_text().splitlines() if not line.strip().startswith("#")]

@@ -55,6 +55,7 @@ class LocalTask:
     account: str
     region: str
     platform_env: dict[str, str]
+    require_images: bool = False
     status: str = "PROVISIONING"
     stopped_reason: str = ""
     listen: dict[int, tuple[str, int]] = field(default_factory=dict)
@@ -141,6 +142,8 @@ class LocalTask:
 
     def _launch(self, container: Container) -> None:
         image = images.image_of(str(container.definition["image"]))
+        if self.require_images:
+            images.require_in_ecr(str(container.definition["image"]), self.account, self.region)
         workdir = self.workdir / container.name
         workdir.mkdir(parents=True, exist_ok=True)
         argv, runtime_env = images.launch(image, container.definition.get("command"), workdir, self.listen)

@@ -3,7 +3,7 @@
 Linux routes all of 127.0.0.0/8 to the loopback interface, so every address in it can be bound
 without configuration. A block is claimed by holding a socket on its last address, so two emulators
 (two test workers, a demo beside the tests) never hand out the same address. Within a block:
-127.B.0.n DB clusters, 127.B.1.n tasks, 127.B.2.n load balancers, 127.B.3.n HTTP APIs.
+127.B.0.n DB clusters, 127.B.16.n tasks, 127.B.32.n load balancers, 127.B.48.n HTTP APIs (16 third octets each).
 """
 
 from __future__ import annotations

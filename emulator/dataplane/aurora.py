@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ class ClusterServer:
 
     @property
     def socket(self) -> Path:
-        return self.directory / "mariadb.sock"
+        return _socket_path(self.address)
 
     def client(self, tool: str, *args: str) -> list[str]:
         return [_binary(tool), "--no-defaults", f"--socket={self.socket}", "--user=root", *args]
@@ -160,7 +161,7 @@ def _server_command(directory: Path, address: str, port: int) -> list[str]:
         _binary("mariadbd", "mysqld"),
         "--no-defaults",
         f"--datadir={directory / 'data'}",
-        f"--socket={directory / 'mariadb.sock'}",
+        f"--socket={_socket_path(address)}",
         f"--port={port}",
         f"--bind-address={address}",
         f"--user={_user()}",
@@ -173,6 +174,13 @@ def _server_command(directory: Path, address: str, port: int) -> list[str]:
         "--performance-schema=OFF",
         "--max-connections=200",
     ]
+
+
+def _socket_path(address: str) -> Path:
+    """Unix socket paths are limited to 107 bytes: keep them short, one per server address."""
+    directory = Path(tempfile.gettempdir()) / "mlflow-emulator-db"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    return directory / f"{address}.sock"
 
 
 def _user() -> str:

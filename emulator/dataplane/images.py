@@ -23,7 +23,7 @@ FILES = PROJECT_ROOT / "files"
 IMAGE_PORTS = {"nginx": 80, "mlflow": 5000}
 
 NGINX_MAIN_CONF = """\
-user {user} {group};
+{user_line}
 worker_processes 1;
 pid {base}/nginx.pid;
 error_log stderr notice;
@@ -113,7 +113,9 @@ def _nginx(
     (workdir / "tmp").mkdir(parents=True, exist_ok=True)
     conf.mkdir(parents=True, exist_ok=True)
     user, group = _identity()
-    (conf / "nginx.conf").write_text(NGINX_MAIN_CONF.format(user=user, group=group, base=workdir))
+    # Started as root, nginx would drop its workers to "nobody", who may not read the htpasswd here.
+    user_line = f"user {user} {group};" if os.geteuid() == 0 else ""
+    (conf / "nginx.conf").write_text(NGINX_MAIN_CONF.format(user_line=user_line, base=workdir))
     argv = list(command or ["nginx", "-g", "daemon off;"])
     if argv and argv[0] == "nginx":
         argv = [binary, "-p", str(workdir), "-c", str(conf / "nginx.conf"), *argv[1:]]

@@ -25,6 +25,7 @@ from emulator.dataplane.alb import AlbDataPlane
 
 PAYLOAD_LIMIT = 10 * 1024 * 1024
 MAX_TIMEOUT_S = 30.0
+DRAIN_LIMIT = 64 * 1024 * 1024
 _CONTEXT = re.compile(r"\$context\.([A-Za-z0-9_.]+)")
 
 
@@ -116,7 +117,8 @@ class HttpApiDataPlane:
             return self._error(handler, context, 429, "Too Many Requests")
         body = proxy.read_body(handler, PAYLOAD_LIMIT)
         if body is None:
-            handler.close_connection = True
+            # Clients that send the whole body before reading get the 413 too; beyond that, the connection closes.
+            handler.close_connection = not proxy.discard_body(handler, DRAIN_LIMIT)
             return self._error(handler, context, 413, "Request Entity Too Large")
         integration = api.integrations.get(str(route.target or "").removeprefix("integrations/"))
         target = self._integration_target(integration)

@@ -47,6 +47,19 @@ def read_body(handler: BaseHTTPRequestHandler, limit: int | None = None) -> byte
     return handler.rfile.read(length) if length else b""
 
 
+def discard_body(handler: BaseHTTPRequestHandler, most: int) -> bool:
+    """Read and drop a refused request's body, so a client still sending it can read our answer."""
+    length = int(handler.headers.get("Content-Length") or 0)
+    if handler.headers.get("Transfer-Encoding", "").lower() == "chunked" or length > most:
+        return False
+    while length > 0:
+        chunk = handler.rfile.read(min(CHUNK, length))
+        if not chunk:
+            return False
+        length -= len(chunk)
+    return True
+
+
 def forward(
     handler: BaseHTTPRequestHandler,
     target: tuple[str, int],

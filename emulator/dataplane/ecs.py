@@ -61,6 +61,8 @@ class EcsDataPlane:
         self.workdir = workdir
         self.platform_env = platform_env
         self.services: dict[tuple[str, str, str, str], ServiceState] = {}
+        # Tasks told to stop that have not yet: moto keeps showing their progress to STOPPED.
+        self.stopping: list[RunningTask] = []
 
     # -- the reconciler's entry points -------------------------------------------------------
     def reconcile(self, account: str, region: str, backend: Any) -> None:
@@ -74,9 +76,14 @@ class EcsDataPlane:
             self._reconcile_service(state, service, backend)
         for key in [k for k in self.services if k[:2] == (account, region) and k not in live]:
             self._retire(self.services.pop(key), backend, "Service was deleted")
+        for task in list(self.stopping):
+            _sync_model(task)
+            if task.local.status == "STOPPED":
+                self.stopping.remove(task)
 
     def tasks(self) -> list[RunningTask]:
-        return [task for state in self.services.values() for d in state.deployments for task in d.tasks]
+        serving = [task for state in self.services.values() for d in state.deployments for task in d.tasks]
+        return serving + [task for task in self.stopping if task not in serving]
 
     def stop_all(self) -> None:
         # All at once: each task's thread stops its own containers.
@@ -87,6 +94,8 @@ class EcsDataPlane:
 
     # -- one service ---------------------------------------------------------------------------
     def _reconcile_service(self, state: ServiceState, service: Any, backend: Any) -> None:
+        # AWS reports the full ARN whatever form the caller gave (moto keeps a "family:revision" as is).
+        service.task_definition = backend.describe_task_definition(service.task_definition).arn
         primary = state.deployments[0] if state.deployments else None
         if primary is None or primary.task_definition != service.task_definition:
             primary = Deployment(
@@ -149,6 +158,7 @@ class EcsDataPlane:
                 deployment.tasks.remove(task)
 
     def _retire_deployment(self, deployment: Deployment, backend: Any, reason: str) -> None:
+        self.stopping.extend(deployment.tasks)
         for task in deployment.tasks:
             task.local.stop(reason)
             _sync_model(task)

@@ -135,7 +135,7 @@ def test_the_ui_renders_the_runs_table_in_a_browser(stack: Stack, mlflow_user: S
     run = client.create_run(experiment, run_name="rendered-in-chromium")
     client.log_metric(run.info.run_id, "accuracy", 0.9)
     with browser.open_page(_basic(stack.username, stack.password)) as page:
-        page.call("Page.navigate", url=f"{stack.url}/#/experiments/{experiment}")
+        page.call("Page.navigate", url=f"{stack.url}/#/experiments/{experiment}/runs")
         found = page.wait_for_text("rendered-in-chromium", timeout=90)
         page.screenshot(ROOT / "tests" / "output" / "mlflow-ui-runs.png")
     refused = [(status, url) for status, url in page.responses if status in (401, 403)]

@@ -8,6 +8,7 @@ at most 200) the deployment is FAILED and, with rollback, the last completed tas
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import shutil
@@ -95,7 +96,8 @@ class EcsDataPlane:
     # -- one service ---------------------------------------------------------------------------
     def _reconcile_service(self, state: ServiceState, service: Any, backend: Any) -> None:
         # AWS reports the full ARN whatever form the caller gave (moto keeps a "family:revision" as is).
-        service.task_definition = backend.describe_task_definition(service.task_definition).arn
+        with contextlib.suppress(Exception):  # a deregistered definition keeps its name
+            service.task_definition = backend.describe_task_definition(service.task_definition).arn
         primary = state.deployments[0] if state.deployments else None
         if primary is None or primary.task_definition != service.task_definition:
             primary = Deployment(

@@ -200,7 +200,8 @@ def test_a_broken_task_definition_fails_the_rollout_and_rolls_back(stack: Stack)
         deployments = ecs.describe_services(cluster=cluster, services=[service_name])["services"][0]["deployments"]
         return len(deployments) == 1 and deployments[0]["rolloutState"] == "COMPLETED"
 
-    _wait(completed, 240, "completed rollback")
+    # The rollback is a new deployment of the good revision: its tasks start MLflow afresh.
+    _wait(completed, 480, "completed rollback")
 
 
 def test_two_services_run_side_by_side(stack: Stack) -> None:

@@ -68,11 +68,11 @@ class AlbDataPlane:
                     self._serve(balancer, listener, backend)
         live = {listener.arn for b in backend.load_balancers.values() for listener in b.listeners.values()}
         for arn in [a for a in self.listeners if a.split(":")[3:5] == [region, account] and a not in live]:
-            self.listeners.pop(arn).shutdown()
+            proxy.close(self.listeners.pop(arn))
 
     def stop_all(self) -> None:
         for server in self.listeners.values():
-            server.shutdown()
+            proxy.close(server)
 
     def _check_group(self, group: Any) -> None:
         registered = {(group.arn, target["Id"]): target for target in list(group.targets.values())}

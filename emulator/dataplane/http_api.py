@@ -65,11 +65,11 @@ class HttpApiDataPlane:
             if key not in self.servers and getattr(api, "protocol_type", "HTTP") == "HTTP":
                 self.servers[key] = self._serve(key, backend)
         for key in [k for k in self.servers if k[:2] == (account, region) and k not in live]:
-            self.servers.pop(key).shutdown()
+            proxy.close(self.servers.pop(key))
 
     def stop_all(self) -> None:
         for server in self.servers.values():
-            server.shutdown()
+            proxy.close(server)
 
     def served(self) -> list[dict[str, str]]:
         return [{"apiId": key[2], "region": key[1], "url": self.endpoint(key[2])} for key in self.servers]

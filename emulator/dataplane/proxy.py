@@ -21,6 +21,12 @@ class ProxyServer(ThreadingHTTPServer):
         self.context = context
 
 
+def close(server: ProxyServer) -> None:
+    """Stop serving and release the address: a client then gets a refused connection, not silence."""
+    server.shutdown()
+    server.server_close()
+
+
 def serve(address: tuple[str, int], handler: type[BaseHTTPRequestHandler], context: Any) -> ProxyServer:
     server = ProxyServer(address, handler, context)
     threading.Thread(target=server.serve_forever, name=f"proxy-{address[0]}:{address[1]}", daemon=True).start()

@@ -36,6 +36,7 @@ class Container:
     failures: int = 0
     next_check: float = 0.0
     exit_code: int | None = None
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -110,6 +111,15 @@ class LocalTask:
     def _prepare(self) -> None:
         definitions = self.definition["containerDefinitions"]
         self.containers = {d["name"]: Container(definition=d) for d in definitions}
+        # As the ECS agent: every image and secret of the task is fetched before any container starts.
+        for container in self.containers.values():
+            image = str(container.definition["image"])
+            images.image_of(image)
+            if self.require_images:
+                images.require_in_ecr(image, self.account, self.region)
+            container.secrets = secret_values.resolve(
+                container.definition.get("secrets", []), self.account, self.region
+            )
         for number in images.IMAGE_PORTS.values():
             self.listen[number] = ("127.0.0.1", free_port())
         for definition in definitions:
@@ -142,8 +152,6 @@ class LocalTask:
 
     def _launch(self, container: Container) -> None:
         image = images.image_of(str(container.definition["image"]))
-        if self.require_images:
-            images.require_in_ecr(str(container.definition["image"]), self.account, self.region)
         workdir = self.workdir / container.name
         workdir.mkdir(parents=True, exist_ok=True)
         argv, runtime_env = images.launch(image, container.definition.get("command"), workdir, self.listen)
@@ -151,7 +159,7 @@ class LocalTask:
             **self.platform_env,
             **images.dockerfile_env(image.source / "Dockerfile"),
             **{item["name"]: item["value"] for item in container.definition.get("environment", [])},
-            **secret_values.resolve(container.definition.get("secrets", []), self.account, self.region),
+            **container.secrets,
             **runtime_env,
         }
         container.service = spawn(container.name, argv, env, self.workdir / f"{container.name}.log", workdir)

@@ -30,6 +30,8 @@ def _get(url: str, headers: dict[str, str] | None = None, data: bytes | None = N
             return int(response.status)
     except urllib.error.HTTPError as error:
         return int(error.code)
+    except OSError:  # nothing answers (refused, reset, timed out)
+        return 0
 
 
 def _basic(username: str, password: str) -> dict[str, str]:

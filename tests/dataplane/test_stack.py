@@ -254,9 +254,9 @@ def test_data_survives_teardown_and_a_restore_from_the_final_snapshot(
     teardown = run_playbook(stack.emulator, "teardown.yml", extra_vars={"mlflow_stack_name": stack.name})
     assert not teardown.failed, teardown.output[-3000:]
     assert _get(stack.url + SEARCH, _basic(stack.username, stack.password)) != 200
-    snapshots = stack.emulator.client("rds").describe_db_cluster_snapshots(DBClusterIdentifier=f"{stack.name}-db")[
-        "DBClusterSnapshots"
-    ]
+    snapshots = stack.emulator.client("rds").describe_db_cluster_snapshots(
+        DBClusterIdentifier=f"{stack.name}-db", SnapshotType="manual"
+    )["DBClusterSnapshots"]
     assert snapshots, "the default teardown keeps a final snapshot"
     redeploy = run_playbook(
         stack.emulator,

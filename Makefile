@@ -10,14 +10,19 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 COLLECTION_LINK := .collections/ansible_collections/mlops/mlflow_aws
 
-.PHONY: demo test venv venv-test collections emulator emulator-stop lint sanity pytest molecule system-deps build clean
+.PHONY: demo demo-stop test venv venv-test collections emulator emulator-stop lint sanity pytest molecule system-deps build clean
 
-demo: venv collections
-	$(BIN)/python -m emulator start >/dev/null
+# The data plane runs what the stack describes (ECS tasks, Aurora on MariaDB, ALB, HTTP API) on loopback.
+# A second `make demo` finds the emulator and the stack running, and the play changes nothing.
+demo: system-deps venv-test collections
+	MLFLOW_EMULATOR_DATAPLANE=1 $(BIN)/python -m emulator start >/dev/null
+	$(BIN)/python -m emulator require-dataplane
 	eval "$$($(BIN)/python -m emulator env)" && \
 	  ansible-playbook playbooks/site.yml -i inventory/emulator -e mlflow_stack_name=$(STACK)
-	@echo "Stack outputs (outputs/$(STACK).json):" && cat outputs/$(STACK).json
-	@echo "The emulator keeps running for you to explore: eval \"\$$(.venv/bin/python -m emulator env)\"; stop it with: make emulator-stop"
+	$(BIN)/python tools/demo-summary $(STACK)
+
+demo-stop:
+	$(BIN)/python -m emulator stop
 
 test: system-deps venv-test collections lint sanity molecule pytest
 

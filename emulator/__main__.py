@@ -12,7 +12,7 @@ from emulator import launcher
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m emulator", description="The project's AWS emulator on loopback.")
-    parser.add_argument("command", choices=["start", "stop", "status", "env", "serve"])
+    parser.add_argument("command", choices=["start", "stop", "status", "env", "serve", "require-dataplane"])
     parser.add_argument("--state-dir", type=Path, default=launcher.DEFAULT_STATE_DIR)
     args = parser.parse_args(argv)
     state_dir = args.state_dir.resolve()
@@ -33,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     if emulator is None:
         print("the emulator is not running (start it with: make emulator)", file=sys.stderr)
         return 1
+    if args.command == "require-dataplane":
+        if not launcher.has_dataplane(emulator):
+            print("the running emulator has no data plane: make demo-stop, then make demo", file=sys.stderr)
+            return 1
+        return 0
     if args.command == "status":
         print(f"running, pid {emulator.pid}, {emulator.url}")
     else:

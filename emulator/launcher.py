@@ -17,7 +17,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE_DIR = PROJECT_ROOT / ".emulator"
 STATE_FILE_NAME = "emulator.json"
 START_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 15.0
+# The data plane stops its tasks and databases first.
+STOP_TIMEOUT_S = 60.0
 REQUESTS_PATH = "/__emulator/requests"
 
 # Dummy credentials: the emulator accepts any, and they can never authenticate against AWS.
@@ -146,6 +147,15 @@ def stop(state_dir: Path = DEFAULT_STATE_DIR) -> bool:
 def healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/__emulator/health", timeout=2) as response:  # noqa: S310 - loopback only
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def has_dataplane(emulator: Emulator) -> bool:
+    """Whether ``emulator`` runs the data plane (started with MLFLOW_EMULATOR_DATAPLANE=1)."""
+    try:
+        with urllib.request.urlopen(f"{emulator.url}/__emulator/dataplane", timeout=2) as response:  # noqa: S310
             return response.status == 200
     except OSError:
         return False

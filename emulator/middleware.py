@@ -106,6 +106,11 @@ class EmulatorMiddleware:
             return _json({"cleared": True})
         if command == "faults":
             return _faults(environ, method)
+        # An extension may publish its own state at /__emulator/<its name> (the data plane does).
+        for extension in self.extensions:
+            control = getattr(extension, "control", None)
+            if command == extension.name and control is not None:
+                return control()
         return _json({"error": f"unknown control endpoint {command!r}"}, status=404)
 
 

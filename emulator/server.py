@@ -14,7 +14,7 @@ from emulator import settings
 LOOPBACK = "127.0.0.1"
 
 
-def build_app(extension_names: tuple[str, ...] | None = None) -> Any:
+def build_app(extension_names: tuple[str, ...] | None = None, dataplane: Any = None) -> Any:
     settings.apply()
     # Imported late: moto reads its settings from the environment at import time.
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -23,6 +23,8 @@ def build_app(extension_names: tuple[str, ...] | None = None) -> Any:
     from emulator.middleware import EmulatorMiddleware
 
     loaded = extensions.load(extensions.selected() if extension_names is None else extension_names)
+    if dataplane is not None:
+        loaded.append(dataplane)
     return EmulatorMiddleware(DomainDispatcherApplication(create_backend_app), loaded)
 
 
@@ -31,9 +33,19 @@ def serve(state_file: Path, port: int = 0) -> None:
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
 
-    app = build_app()
-    server = make_server(LOOPBACK, port, app, threaded=True, request_handler=MotoRequestHandler)
+    from emulator import dataplane as dataplane_package
+
+    server = make_server(LOOPBACK, port, None, threaded=True, request_handler=MotoRequestHandler)
     url = f"http://{LOOPBACK}:{server.server_port}"
+    plane = None
+    if dataplane_package.enabled():
+        from emulator.dataplane.runner import DataPlane
+
+        # Tasks' containers reach AWS (S3, Secrets Manager) here, as they would through the VPC.
+        plane = DataPlane(state_file.parent / "dataplane", url)
+    server.app = build_app(dataplane=plane)
+    if plane is not None:
+        plane.start()
     _write_state(state_file, {"pid": os.getpid(), "url": url})
 
     def shutdown(_signum: int, _frame: Any) -> None:
@@ -44,6 +56,8 @@ def serve(state_file: Path, port: int = 0) -> None:
     try:
         server.serve_forever()
     finally:
+        if plane is not None:
+            plane.stop()
         state_file.unlink(missing_ok=True)
 
 

@@ -13,5 +13,10 @@ MOTO_SETTINGS = {
 
 
 def apply() -> None:
+    from emulator import dataplane
+
     for key, value in MOTO_SETTINGS.items():
         os.environ.setdefault(key, value)
+    if dataplane.enabled():
+        # Running counts come from the tasks that really run (emulator.dataplane.ecs).
+        os.environ["MOTO_ECS_SERVICE_RUNNING"] = "0"

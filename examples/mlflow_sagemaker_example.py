@@ -59,6 +59,16 @@ def discover(stack: str, session: boto3.session.Session) -> tuple[str, str, str]
     return tracking_uri, secret["username"], secret["password"]
 
 
+def client_environment(stack: str, session: boto3.session.Session) -> dict[str, str]:
+    """The client settings the deployment published (large artifacts straight to S3); none if absent."""
+    ssm = session.client("ssm")
+    try:
+        value = ssm.get_parameter(Name=f"/mlflow/{stack}/mlflow-client-environment")["Parameter"]["Value"]
+    except ssm.exceptions.ParameterNotFound:
+        return {}
+    return {str(key): str(item) for key, item in json.loads(value).items()}
+
+
 def connect(tracking_uri: str, username: str, password: str) -> None:
     # MLflow's client sends these as basic auth on every request; nginx checks them.
     os.environ["MLFLOW_TRACKING_USERNAME"] = username
@@ -135,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     session = boto3.session.Session()
     tracking_uri, username, password = discover(args.stack, session)
+    # Settings the user did not set themselves.
+    for key, value in client_environment(args.stack, session).items():
+        os.environ.setdefault(key, value)
     connect(tracking_uri, username, password)
     result = train_and_register(args.experiment, args.model_name, args.c, args.max_iter)
     if args.deploy:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from emulator.dataplane import images
 from local_runtime.processes import Service, free_port, http_status, spawn, wait_until
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ENTRYPOINT = PROJECT_ROOT / "files" / "mlflow" / "entrypoint.py"
 # A fresh database takes MLflow's whole migration history.
 START_TIMEOUT_S = 240.0
 
@@ -30,7 +29,11 @@ class MlflowServer:
 def spawn_server(env: dict[str, str], log: Path, cwd: Path, port: int | None = None) -> MlflowServer:
     """Start the entrypoint without waiting; ``env`` carries what ECS would inject."""
     port = port or free_port()
-    service = spawn("mlflow", [sys.executable, str(ENTRYPOINT)], {**env, "MLFLOW_PORT": str(port)}, log, cwd)
+    # The container as the emulator's data plane starts it (emulator.dataplane.images).
+    image = images.image_of("local/mlflow:local")
+    command, runtime_env = images.launch(image, None, cwd, {5000: ("127.0.0.1", port)})
+    environment = {**images.dockerfile_env(image.source / "Dockerfile"), **env, **runtime_env}
+    service = spawn("mlflow", command, environment, log, cwd)
     return MlflowServer(service=service, port=port)
 
 

@@ -1,0 +1,139 @@
+"""What an image of the stack is, without Docker: its source under files/<name> and how to start it.
+
+The image's repository (``<stack>/nginx``, ``<stack>/mlflow``) names the source directory. The image's
+``ENV`` comes from its Dockerfile; its entrypoint is the same file the Dockerfile copies, run in place.
+Only what a container runtime owns differs: where nginx keeps its pid, temp files and configuration,
+and the address each server listens on (the task's, chosen by the data plane).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+FILES = PROJECT_ROOT / "files"
+# Where each image's server listens inside the task, and the variable that moves it (awsvpc: the
+# task's own namespace; here: an address and port of the data plane's choosing).
+IMAGE_PORTS = {"nginx": 80, "mlflow": 5000}
+
+NGINX_MAIN_CONF = """\
+{user_line}
+worker_processes 1;
+pid {base}/nginx.pid;
+error_log stderr notice;
+events {{
+    worker_connections 256;
+}}
+http {{
+    default_type application/octet-stream;
+    client_body_temp_path {base}/tmp/body;
+    proxy_temp_path {base}/tmp/proxy;
+    fastcgi_temp_path {base}/tmp/fastcgi;
+    uwsgi_temp_path {base}/tmp/uwsgi;
+    scgi_temp_path {base}/tmp/scgi;
+    include mlflow.conf;
+}}
+"""
+
+
+class ImageError(RuntimeError):
+    """The image cannot be run: the message is the ECS stopped reason."""
+
+
+@dataclass(frozen=True)
+class Image:
+    name: str
+    source: Path
+
+
+def image_of(uri: str) -> Image:
+    """``<registry>/<stack>/<name>:<tag>`` (or ``@sha256:...``) -> files/<name>."""
+    repository = re.split(r"[@:]", uri.rsplit("/", 1)[-1], maxsplit=1)[0]
+    source = FILES / repository
+    if repository not in IMAGE_PORTS or not (source / "Dockerfile").is_file():
+        raise ImageError(f"CannotPullContainerError: no source for image {uri} under files/")
+    return Image(name=repository, source=source)
+
+
+def require_in_ecr(uri: str, account: str, region: str) -> None:
+    """Refuse an image the emulator's ECR does not hold, as the agent's pull would fail."""
+    from moto.backends import get_backend
+
+    registry, _, rest = uri.partition("/")
+    name, digest = rest.split("@", 1) if "@" in rest else (rest, "")
+    repository, _, tag = name.partition(":") if not digest else (name, "", "")
+    image_id = {"imageDigest": digest} if digest else {"imageTag": tag or "latest"}
+    registry_id = registry.split(".", 1)[0]
+    try:
+        list(get_backend("ecr")[registry_id or account][region].describe_images(repository, registry_id, [image_id]))
+    except Exception:
+        raise ImageError(
+            "CannotPullContainerError: pull image manifest has been retried 1 time(s): "
+            f"failed to resolve ref {uri}: not found"
+        ) from None
+
+
+def dockerfile_env(dockerfile: Path) -> dict[str, str]:
+    """The ENV of a Dockerfile (``ENV A=b C=d``, continuation lines and comments inside them)."""
+    lines = [line for line in dockerfile.read_text().splitlines() if not line.strip().startswith("#")]
+    joined = re.sub(r"\\\n", " ", "\n".join(lines))
+    env: dict[str, str] = {}
+    for line in joined.splitlines():
+        if line.strip().upper().startswith("ENV "):
+            for item in shlex.split(line.strip()[4:]):
+                key, _, value = item.partition("=")
+                env[key] = value
+    return env
+
+
+def launch(
+    image: Image, command: list[str] | None, workdir: Path, listen: dict[int, tuple[str, int]]
+) -> tuple[list[str], dict[str, str]]:
+    """The argv and the runtime's environment additions for one container of ``image``."""
+    if image.name == "mlflow":
+        _host, port = listen[IMAGE_PORTS["mlflow"]]
+        # The entrypoint ignores arguments (ENTRYPOINT python entrypoint.py, no CMD).
+        return [sys.executable, str(image.source / "entrypoint.py"), *(command or [])], {"MLFLOW_PORT": str(port)}
+    return _nginx(image, command, workdir, listen)
+
+
+def _nginx(
+    image: Image, command: list[str] | None, workdir: Path, listen: dict[int, tuple[str, int]]
+) -> tuple[list[str], dict[str, str]]:
+    binary = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    if binary is None:
+        raise ImageError("CannotStartContainerError: nginx not found (install the Debian package nginx)")
+    conf = workdir / "conf"
+    (workdir / "tmp").mkdir(parents=True, exist_ok=True)
+    conf.mkdir(parents=True, exist_ok=True)
+    user, group = _identity()
+    # Started as root, nginx would drop its workers to "nobody", who may not read the htpasswd here.
+    user_line = f"user {user} {group};" if os.geteuid() == 0 else ""
+    (conf / "nginx.conf").write_text(NGINX_MAIN_CONF.format(user_line=user_line, base=workdir))
+    argv = list(command or ["nginx", "-g", "daemon off;"])
+    if argv and argv[0] == "nginx":
+        argv = [binary, "-p", str(workdir), "-c", str(conf / "nginx.conf"), *argv[1:]]
+    listen_host, listen_port = listen[IMAGE_PORTS["nginx"]]
+    upstream_host, upstream_port = listen[IMAGE_PORTS["mlflow"]]
+    env = {
+        "NGINX_TEMPLATE": str(image.source / "mlflow.conf.template"),
+        "NGINX_SITE_CONF": str(conf / "mlflow.conf"),
+        "HTPASSWD_FILE": str(conf / "auth" / "htpasswd"),
+        "HTPASSWD_GROUP": group,
+        "NGINX_LISTEN": f"{listen_host}:{listen_port}",
+        "MLFLOW_UPSTREAM": f"{upstream_host}:{upstream_port}",
+    }
+    return [str(image.source / "entrypoint.sh"), *argv], env
+
+
+def _identity() -> tuple[str, str]:
+    import grp
+    import pwd
+
+    return pwd.getpwuid(os.geteuid()).pw_name, grp.getgrgid(os.getegid()).gr_name

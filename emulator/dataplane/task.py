@@ -1,0 +1,226 @@
+"""One ECS task as local processes: its containers started in dependency order, health-checked, stopped.
+
+Containers of a task share its address as in ``awsvpc`` mode. MLflow's host check accepts only
+127.0.0.1 (and private VPC ranges), so servers that are reached from inside the task only (no port
+mapping) stay on 127.0.0.1 at a port of the data plane's choosing; mapped ports (nginx:80) are on the
+task's own address, where the load balancer reaches them. Health check commands reach the same
+listeners: their loopback URLs are translated to those addresses, nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from emulator.dataplane import images
+from emulator.dataplane import secrets as secret_values
+from emulator.dataplane.processes import Service, free_port, spawn
+
+POLL_S = 0.5
+STOPPED_ESSENTIAL = "Essential container in task exited"
+STOPPED_HEALTH = "Task failed container health checks"
+_LOOPBACK_URL = re.compile(r"(?P<host>127\.0\.0\.1|localhost)(?::(?P<port>\d+))?(?=[/'\"\s]|$)")
+
+
+@dataclass
+class Container:
+    definition: dict[str, Any]
+    service: Service | None = None
+    health: str = "UNKNOWN"
+    started_at: float = 0.0
+    failures: int = 0
+    next_check: float = 0.0
+    exit_code: int | None = None
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def name(self) -> str:
+        return str(self.definition["name"])
+
+    @property
+    def essential(self) -> bool:
+        return bool(self.definition.get("essential", True))
+
+
+@dataclass
+class LocalTask:
+    task_id: str
+    definition: dict[str, Any]
+    address: str
+    workdir: Path
+    account: str
+    region: str
+    platform_env: dict[str, str]
+    require_images: bool = False
+    status: str = "PROVISIONING"
+    stopped_reason: str = ""
+    listen: dict[int, tuple[str, int]] = field(default_factory=dict)
+    containers: dict[str, Container] = field(default_factory=dict)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    # -- what the control plane reads --------------------------------------------------------
+    @property
+    def healthy(self) -> bool:
+        checked = [c for c in self.containers.values() if c.definition.get("healthCheck")]
+        return self.status == "RUNNING" and all(c.health == "HEALTHY" for c in checked)
+
+    def endpoint(self, container_port: int) -> tuple[str, int] | None:
+        return self.listen.get(container_port)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=f"task-{self.task_id}", daemon=True)
+        self._thread.start()
+
+    def stop(self, reason: str) -> None:
+        if not self.stopped_reason:
+            self.stopped_reason = reason
+        self._stop.set()
+
+    def wait(self, timeout: float = 30.0) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            self._prepare()
+            self.status = "PENDING"
+            self._start_containers()
+            if not self._stop.is_set():
+                self.status = "RUNNING"
+            while not self._stop.is_set():
+                self._watch()
+                self._stop.wait(POLL_S)
+        except (images.ImageError, secret_values.SecretError, TaskFailure) as error:
+            self.stopped_reason = self.stopped_reason or str(error)
+        except Exception as error:  # a data plane bug must still stop the task visibly
+            self.stopped_reason = self.stopped_reason or f"InternalError: {type(error).__name__}: {error}"
+        finally:
+            self.status = "STOPPING"
+            for container in self.containers.values():
+                if container.service is not None and container.service.alive():
+                    container.service.stop(timeout=10)
+            self.status = "STOPPED"
+
+    def _prepare(self) -> None:
+        definitions = self.definition["containerDefinitions"]
+        self.containers = {d["name"]: Container(definition=d) for d in definitions}
+        # As the ECS agent: every image and secret of the task is fetched before any container starts.
+        for container in self.containers.values():
+            image = str(container.definition["image"])
+            images.image_of(image)
+            if self.require_images:
+                images.require_in_ecr(image, self.account, self.region)
+            container.secrets = secret_values.resolve(
+                container.definition.get("secrets", []), self.account, self.region
+            )
+        for number in images.IMAGE_PORTS.values():
+            self.listen[number] = ("127.0.0.1", free_port())
+        for definition in definitions:
+            for mapping in definition.get("portMappings", []):
+                port = int(mapping["containerPort"])
+                self.listen[port] = (self.address, port)
+
+    def _start_containers(self) -> None:
+        pending = list(self.containers.values())
+        while pending and not self._stop.is_set():
+            ready = [c for c in pending if self._dependencies_met(c)]
+            for container in ready:
+                self._launch(container)
+                pending.remove(container)
+            if not ready:
+                self._watch()
+                self._stop.wait(POLL_S)
+
+    def _dependencies_met(self, container: Container) -> bool:
+        for dependency in container.definition.get("dependsOn", []):
+            other = self.containers[dependency["containerName"]]
+            condition = dependency.get("condition", "START")
+            if condition == "HEALTHY" and other.health != "HEALTHY":
+                return False
+            if condition == "START" and other.service is None:
+                return False
+            if condition in ("COMPLETE", "SUCCESS") and other.exit_code is None:
+                return False
+        return True
+
+    def _launch(self, container: Container) -> None:
+        image = images.image_of(str(container.definition["image"]))
+        workdir = self.workdir / container.name
+        workdir.mkdir(parents=True, exist_ok=True)
+        argv, runtime_env = images.launch(image, container.definition.get("command"), workdir, self.listen)
+        env = {
+            **self.platform_env,
+            **images.dockerfile_env(image.source / "Dockerfile"),
+            **{item["name"]: item["value"] for item in container.definition.get("environment", [])},
+            **container.secrets,
+            **runtime_env,
+        }
+        container.service = spawn(container.name, argv, env, self.workdir / f"{container.name}.log", workdir)
+        container.started_at = time.monotonic()
+        check = container.definition.get("healthCheck")
+        container.next_check = container.started_at + (float(check.get("interval", 30)) if check else 0)
+        if check:
+            container.next_check = container.started_at + 2.0
+
+    def _watch(self) -> None:
+        for container in self.containers.values():
+            if container.service is None or container.exit_code is not None:
+                continue
+            if not container.service.alive():
+                container.exit_code = container.service.popen.returncode if container.service.popen else -1
+                if container.essential:
+                    raise TaskFailure(STOPPED_ESSENTIAL)
+                continue
+            self._health_check(container)
+
+    def _health_check(self, container: Container) -> None:
+        check = container.definition.get("healthCheck")
+        now = time.monotonic()
+        if not check or now < container.next_check:
+            return
+        interval = float(check.get("interval", 30))
+        container.next_check = now + (interval if container.health == "HEALTHY" else min(interval, 2.0))
+        if self._probe(check):
+            container.health, container.failures = "HEALTHY", 0
+            return
+        if now - container.started_at < float(check.get("startPeriod", 0)) and container.health != "HEALTHY":
+            return
+        container.failures += 1
+        if container.failures >= int(check.get("retries", 3)):
+            container.health = "UNHEALTHY"
+            if container.essential:
+                raise TaskFailure(STOPPED_HEALTH)
+
+    def _probe(self, check: dict[str, Any]) -> bool:
+        kind, *rest = check["command"]
+        argv = ["/bin/sh", "-c", rest[0]] if kind == "CMD-SHELL" else rest
+        argv = [self._translate(arg) for arg in argv]
+        env = {**self.platform_env}
+        try:
+            result = subprocess.run(  # noqa: S603 - the task definition's own check
+                argv, env=env, timeout=float(check.get("timeout", 5)), capture_output=True, check=False
+            )
+        except (subprocess.TimeoutExpired, OSError):
+            return False
+        return result.returncode == 0
+
+    def _translate(self, text: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            port = int(match.group("port") or 80)
+            if port not in self.listen:
+                return match.group(0)
+            host, local_port = self.listen[port]
+            return f"{host}:{local_port}"
+
+        return _LOOPBACK_URL.sub(replace, text)
+
+
+class TaskFailure(RuntimeError):
+    pass

@@ -1,0 +1,88 @@
+"""One stack deployed into an emulator with its data plane, shared by the tests of a module."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from emulator import launcher
+from emulator.dataplane import ENABLE_VARIABLE
+from tests.support.playbooks import ROOT, run_playbook
+
+STACK = "dptest"
+
+
+@dataclass(frozen=True)
+class Stack:
+    name: str
+    emulator: launcher.Emulator
+    outputs: dict[str, Any]
+    username: str
+    password: str
+
+    @property
+    def url(self) -> str:
+        return str(self.outputs["tracking_uri"])
+
+    def client_environment(self) -> dict[str, str]:
+        """What a user sets: the three MLFLOW_TRACKING_* variables and the published client settings."""
+        return {
+            "MLFLOW_TRACKING_URI": self.url,
+            "MLFLOW_TRACKING_USERNAME": self.username,
+            "MLFLOW_TRACKING_PASSWORD": self.password,
+            "MLFLOW_DISABLE_TELEMETRY": "true",
+            **self.outputs["mlflow_client_environment"],
+        }
+
+    def dataplane(self) -> dict[str, Any]:
+        import urllib.request
+
+        with urllib.request.urlopen(f"{self.emulator.url}/__emulator/dataplane", timeout=5) as response:
+            return dict(json.load(response))
+
+
+def start_dataplane_emulator(state_dir: Path) -> launcher.Emulator:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENABLE_VARIABLE, "1")
+        return launcher.start(state_dir)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    state_dir = tmp_path_factory.mktemp("dataplane-emulator")
+    emulator = start_dataplane_emulator(state_dir)
+    try:
+        run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK})
+        assert not run.failed, run.output[-4000:]
+        outputs = json.loads((ROOT / "outputs" / f"{STACK}.json").read_text())
+        secret = emulator.client("secretsmanager").get_secret_value(SecretId=outputs["credentials_secret_name"])
+        credentials = json.loads(secret["SecretString"])
+        yield Stack(STACK, emulator, outputs, credentials["username"], credentials["password"])
+    finally:
+        launcher.stop(state_dir)
+
+
+@pytest.fixture
+def mlflow_user(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Stack:
+    """The MLflow client configured as a user would: no AWS credentials, no emulator address."""
+    for key in list(os.environ):
+        if key.startswith(("AWS_", "MLFLOW_")):
+            monkeypatch.delenv(key)
+    for key, value in stack.client_environment().items():
+        monkeypatch.setenv(key, value)
+    return stack
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything here is marked `dataplane` (and `playbook`: it runs site.yml)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.dataplane)
+            item.add_marker(pytest.mark.playbook)

@@ -1,0 +1,89 @@
+"""The data plane's pure parts: images from files/, ECS secrets as the agent resolves them, the
+loopback address pool and the health-check URL translation (no processes started)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from emulator.dataplane import images
+from emulator.dataplane import secrets as secret_values
+from emulator.dataplane.addresses import AddressPool
+from emulator.dataplane.task import LocalTask
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+REGISTRY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"
+
+
+def test_the_image_repository_names_the_source_directory() -> None:
+    assert images.image_of(f"{REGISTRY}/stack/nginx:abc123").source == images.FILES / "nginx"
+    assert images.image_of(f"{REGISTRY}/stack/mlflow@sha256:00ff").name == "mlflow"
+    with pytest.raises(images.ImageError, match="CannotPullContainerError"):
+        images.image_of(f"{REGISTRY}/stack/redis:7")
+
+
+def test_the_dockerfile_env_is_the_images() -> None:
+    env = images.dockerfile_env(images.FILES / "mlflow" / "Dockerfile")
+    assert env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] == "false"
+    assert env["MLFLOW_DISABLE_TELEMETRY"] == "true"
+    assert images.dockerfile_env(images.FILES / "nginx" / "Dockerfile")["MLFLOW_UPSTREAM"] == "127.0.0.1:5000"
+
+
+@pytest.fixture
+def secret_arn() -> str:
+    from moto.backends import get_backend
+
+    backend = get_backend("secretsmanager")[ACCOUNT][REGION]
+    secret = backend.create_secret(
+        name=f"units-{id(object())}",
+        secret_string=json.dumps({"username": "admin", "password": "p@ss:word"}),
+        secret_binary=None,
+        description=None,
+        tags=[],
+        kms_key_id=None,
+        client_request_token=None,
+        replica_regions=[],
+        force_overwrite=False,
+    )
+    return str(json.loads(secret)["ARN"]) if isinstance(secret, str) else str(secret.arn)
+
+
+def test_secrets_resolve_a_json_key_or_fail_with_the_agents_reason(secret_arn: str) -> None:
+    resolved = secret_values.resolve(
+        [{"name": "P", "valueFrom": f"{secret_arn}:password::"}, {"name": "ALL", "valueFrom": secret_arn}],
+        ACCOUNT,
+        REGION,
+    )
+    assert resolved["P"] == "p@ss:word"
+    assert json.loads(resolved["ALL"])["username"] == "admin"
+    with pytest.raises(secret_values.SecretError, match="did not contain json key missing") as failure:
+        secret_values.resolve([{"name": "X", "valueFrom": f"{secret_arn}:missing::"}], ACCOUNT, REGION)
+    assert "p@ss" not in str(failure.value)
+
+
+def test_an_image_missing_from_ecr_cannot_be_pulled() -> None:
+    with pytest.raises(images.ImageError, match="CannotPullContainerError"):
+        images.require_in_ecr(f"{REGISTRY}/nowhere/nginx:1", ACCOUNT, REGION)
+
+
+def test_addresses_are_stable_and_distinct_per_kind() -> None:
+    pool = AddressPool()
+    try:
+        first, second = pool.address("task", "a"), pool.address("task", "b")
+        assert first != second and pool.address("task", "a") == first
+        assert first.startswith(f"127.{pool.block}.") and pool.address("db", "a") != first
+        other = AddressPool()
+        assert other.block != pool.block
+        other.close()
+    finally:
+        pool.close()
+
+
+def test_health_check_urls_reach_the_tasks_listeners(tmp_path: Path) -> None:
+    task = LocalTask("t", {}, "127.100.16.2", tmp_path, ACCOUNT, REGION, {})
+    task.listen = {80: ("127.100.16.2", 80), 5000: ("127.0.0.1", 41000)}
+    assert task._translate("curl -fsS http://127.0.0.1/elb-status") == "curl -fsS http://127.100.16.2:80/elb-status"
+    assert task._translate("urlopen('http://127.0.0.1:5000/health')") == "urlopen('http://127.0.0.1:41000/health')"
+    assert task._translate("http://localhost:9999/x") == "http://localhost:9999/x"

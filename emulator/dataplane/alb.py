@@ -159,7 +159,7 @@ def _probe(url: str, group: Any) -> bool:
 
 def _matches(status: int, codes: str) -> bool:
     for part in codes.split(","):
-        low, _, high = part.partition("-")
+        low, _dash, high = part.partition("-")
         if int(low) <= status <= int(high or low):
             return True
     return False

@@ -192,7 +192,7 @@ def _match(api: Any, method: str, path: str) -> Any:
         if route.route_key == "$default":
             default = route
             continue
-        route_method, _, pattern = route.route_key.partition(" ")
+        route_method, _space, pattern = route.route_key.partition(" ")
         if route_method not in ("ANY", method):
             continue
         if _path_matches(pattern, path):

@@ -65,9 +65,9 @@ def require_in_ecr(uri: str, account: str, region: str) -> None:
     """Refuse an image the emulator's ECR does not hold, as the agent's pull would fail."""
     from moto.backends import get_backend
 
-    registry, _, rest = uri.partition("/")
+    registry, _slash, rest = uri.partition("/")
     name, digest = rest.split("@", 1) if "@" in rest else (rest, "")
-    repository, _, tag = name.partition(":") if not digest else (name, "", "")
+    repository, _colon, tag = name.partition(":") if not digest else (name, "", "")
     image_id = {"imageDigest": digest} if digest else {"imageTag": tag or "latest"}
     registry_id = registry.split(".", 1)[0]
     try:
@@ -87,7 +87,7 @@ def dockerfile_env(dockerfile: Path) -> dict[str, str]:
     for line in joined.splitlines():
         if line.strip().upper().startswith("ENV "):
             for item in shlex.split(line.strip()[4:]):
-                key, _, value = item.partition("=")
+                key, _equals, value = item.partition("=")
                 env[key] = value
     return env
 

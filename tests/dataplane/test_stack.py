@@ -160,7 +160,7 @@ def test_access_logs_and_throttling_follow_the_stage(stack: Stack) -> None:
         DefaultRouteSettings={**original, "ThrottlingBurstLimit": 1, "ThrottlingRateLimit": 0.5},
     )
     try:
-        statuses = [_get(stack.url + SEARCH, _basic(stack.username, stack.password)) for _ in range(4)]
+        statuses = [_get(stack.url + SEARCH, _basic(stack.username, stack.password)) for _attempt in range(4)]
     finally:
         api.update_stage(ApiId=api_id, StageName="$default", DefaultRouteSettings=original)
     assert statuses[0] == 200 and 429 in statuses[1:]

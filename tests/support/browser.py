@@ -85,7 +85,9 @@ def open_page(headers: dict[str, str]) -> Iterator[Page]:
     try:
         port = _devtools_port(profile)
         targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5))
-        target = next(t for t in targets if t.get("type") == "page")
+        target = next((t for t in targets if t.get("type") == "page"), None)
+        if target is None:
+            raise RuntimeError(f"Chromium shows no page to drive: {targets}")
         socket = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=30)
         page = Page(socket)
         page.call("Network.enable")

@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: build_context
 short_description: A directory as a reproducible ZIP archive (base64)
-version_added: 0.1.0
+version_added: 0.2.0
 author:
   - mlops.mlflow_aws maintainers (!UNKNOWN)
 description:

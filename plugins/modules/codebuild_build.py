@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: codebuild_build
 short_description: Start an AWS CodeBuild build and wait for it
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Starts a build of an existing CodeBuild project (see M(community.aws.codebuild_project)), optionally with
     another S3 source location and extra environment variables, and waits until it completes.

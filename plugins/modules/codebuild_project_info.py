@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: codebuild_project_info
 short_description: Describe AWS CodeBuild projects, with their tags
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Returns the named CodeBuild projects that exist, each with its tags as a dictionary (for example to check
     the owner tag before deleting one with M(community.aws.codebuild_project)).

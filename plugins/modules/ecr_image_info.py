@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: ecr_image_info
 short_description: Tell which image references exist in Amazon ECR
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - For each image reference (C([<account>.dkr.ecr.<region>.amazonaws.com/]<repository>:<tag>)), whether ECR
     has that tag, with the image's digest; and the list of references it does not have (a missing repository

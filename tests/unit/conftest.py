@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils import waiter
@@ -13,14 +14,24 @@ from emulator import launcher
 _CLEARED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_URL", "EC2_URL", "AWS_CA_BUNDLE")
 
 
+@pytest.fixture(scope="session")
+def module_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[launcher.Emulator]:
+    """An emulator of the module tests' own: they reset it, which must not wipe other suites' state."""
+    state_dir = tmp_path_factory.mktemp("module-emulator")
+    running = launcher.start(state_dir)
+    yield running
+    launcher.stop(state_dir)
+
+
 @pytest.fixture
-def fake_aws(emulator: launcher.Emulator, monkeypatch: pytest.MonkeyPatch) -> launcher.Emulator:
+def fake_aws(module_emulator: launcher.Emulator, monkeypatch: pytest.MonkeyPatch) -> launcher.Emulator:
     """The emulator, emptied, as the only AWS the modules of this test reach; their waiters do not sleep."""
     for name in list(os.environ):
         if name in _CLEARED or name.startswith("AWS_ENDPOINT_URL"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    emulator = module_emulator
     for name, value in emulator.environment().items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(waiter, "sleep", lambda _seconds: None)

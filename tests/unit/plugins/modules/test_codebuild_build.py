@@ -9,11 +9,16 @@ import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils import codebuild
 from ansible_collections.mlops.mlflow_aws.plugins.modules import codebuild_build, ecr_image_info
 
-from tests.support import moto_env
+from emulator.launcher import Emulator
 from tests.support.modules import run_module
 
-REGION = moto_env.REGION
-moto_aws = moto_env.moto_aws  # the fixture, by name
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def moto_aws(fake_aws: Emulator) -> None:
+    """The worker's emulator for module tests (boto3 reaches it through the environment fake_aws sets)."""
+
 
 FAILED_BUILD = {
     "id": "s-images:42",

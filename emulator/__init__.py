@@ -1,7 +1,7 @@
 """The project's AWS emulator: moto in server mode on loopback, wrapped by WSGI middleware.
 
 The middleware sees every request (see ``request.AwsRequest``), logs it, and offers it to the
-extensions of ``emulator.extensions`` before moto: added APIs, AWS's dependency rules on deletes
+extensions of ``emulator.behaviours`` before moto: added APIs, AWS's dependency rules on deletes
 and fault injection each live in one small extension module.
 
 Strict by default: the ``strict_*`` extensions refuse, with AWS's error codes, the deletes AWS refuses

@@ -19,10 +19,10 @@ def build_app(extension_names: tuple[str, ...] | None = None, dataplane: Any = N
     # Imported late: moto reads its settings from the environment at import time.
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    from emulator import extensions
+    from emulator import behaviours
     from emulator.middleware import EmulatorMiddleware
 
-    loaded = extensions.load(extensions.selected() if extension_names is None else extension_names)
+    loaded = behaviours.load(behaviours.selected() if extension_names is None else extension_names)
     if dataplane is not None:
         loaded.append(dataplane)
     return EmulatorMiddleware(DomainDispatcherApplication(create_backend_app), loaded)

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 from werkzeug.test import Client
 
-from emulator import extensions, launcher
+from emulator import behaviours, launcher
 from emulator.server import build_app
 from emulator.settings import MOTO_SETTINGS
 from emulator.strict import STRICT_ENV, strict_enabled
@@ -24,13 +24,13 @@ def test_strict_enabled_reads_the_environment(value: str | None, expected: bool)
 
 
 def test_every_strict_extension_is_enabled_and_loads() -> None:
-    assert set(extensions.STRICT) <= set(extensions.ENABLED)
-    assert [extension.name for extension in extensions.load(extensions.STRICT)] == list(extensions.STRICT)
+    assert set(behaviours.STRICT) <= set(behaviours.ENABLED)
+    assert [extension.name for extension in behaviours.load(behaviours.STRICT)] == list(behaviours.STRICT)
 
 
 def test_selection_drops_only_strict_extensions() -> None:
-    assert extensions.selected({}) == extensions.ENABLED
-    assert extensions.selected({STRICT_ENV: "0"}) == tuple(n for n in extensions.ENABLED if n not in extensions.STRICT)
+    assert behaviours.selected({}) == behaviours.ENABLED
+    assert behaviours.selected({STRICT_ENV: "0"}) == tuple(n for n in behaviours.ENABLED if n not in behaviours.STRICT)
 
 
 def _health_extensions(app: object) -> list[str]:
@@ -49,15 +49,15 @@ def moto_settings_restored(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("moto_settings_restored")
 def test_app_is_strict_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(STRICT_ENV, raising=False)
-    assert set(extensions.STRICT) <= set(_health_extensions(build_app()))
+    assert set(behaviours.STRICT) <= set(_health_extensions(build_app()))
 
 
 @pytest.mark.usefixtures("moto_settings_restored")
 def test_app_is_lax_when_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(STRICT_ENV, "0")
-    assert not set(extensions.STRICT) & set(_health_extensions(build_app()))
+    assert not set(behaviours.STRICT) & set(_health_extensions(build_app()))
 
 
 def test_session_emulator_is_strict(emulator: launcher.Emulator) -> None:
     with urllib.request.urlopen(f"{emulator.url}/__emulator/health") as response:
-        assert set(extensions.STRICT) <= set(json.load(response)["extensions"])
+        assert set(behaviours.STRICT) <= set(json.load(response)["extensions"])

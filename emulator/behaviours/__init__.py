@@ -42,4 +42,4 @@ def selected(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
 
 
 def load(names: tuple[str, ...] = ENABLED) -> list[Extension]:
-    return [importlib.import_module(f"emulator.extensions.{name}").build() for name in names]
+    return [importlib.import_module(f"emulator.behaviours.{name}").build() for name in names]

@@ -83,4 +83,4 @@ build: venv
 	ansible-galaxy collection build --force --output-path . .
 
 clean: emulator-stop
-	rm -rf .collections outputs/*.json
+	rm -rf .collections outputs

@@ -13,7 +13,7 @@ import pytest
 
 from emulator import launcher
 from emulator.dataplane import ENABLE_VARIABLE
-from tests.support.playbooks import ROOT, run_playbook
+from tests.support.playbooks import OUTPUTS, run_playbook
 
 STACK = "dptest"
 
@@ -60,7 +60,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     try:
         run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK})
         assert not run.failed, run.output[-4000:]
-        outputs = json.loads((ROOT / "outputs" / f"{STACK}.json").read_text())
+        outputs = json.loads((OUTPUTS / f"{STACK}.json").read_text())
         secret = emulator.client("secretsmanager").get_secret_value(SecretId=outputs["credentials_secret_name"])
         credentials = json.loads(secret["SecretString"])
         yield Stack(STACK, emulator, outputs, credentials["username"], credentials["password"])

@@ -17,7 +17,7 @@ import pytest
 
 from tests.dataplane.conftest import Stack
 from tests.support import browser
-from tests.support.playbooks import ROOT, run_playbook
+from tests.support.playbooks import OUTPUTS, ROOT, run_playbook
 
 SEARCH = "/api/2.0/mlflow/experiments/search?max_results=1"
 ARTIFACT_MB = 50
@@ -272,7 +272,7 @@ def test_data_survives_teardown_and_a_restore_from_the_final_snapshot(
         },
     )
     assert not redeploy.failed, redeploy.output[-3000:]
-    outputs = json.loads((ROOT / "outputs" / f"{stack.name}.json").read_text())
+    outputs = json.loads((OUTPUTS / f"{stack.name}.json").read_text())
     monkeypatch.setenv("MLFLOW_TRACKING_URI", outputs["tracking_uri"])
     restored = MlflowClient().get_run(run.info.run_id)
     assert restored.data.params == {"kept": "yes"}

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from emulator.launcher import Emulator
-from tests.support.playbooks import PlaybookRun, client, run_playbook
+from tests.support.playbooks import OUTPUTS, PlaybookRun, client, run_playbook
 
 pytestmark = pytest.mark.playbook
 
@@ -26,7 +25,6 @@ FOREIGN = "prod"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 OTHER_TEAM = [{"Key": "mlflow:stack", "Value": "data-science"}]
-OUTPUTS = Path(__file__).parents[2] / "outputs"
 
 
 def _ok(run: PlaybookRun) -> PlaybookRun:

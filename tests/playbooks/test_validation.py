@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from emulator.launcher import Emulator
-from tests.support.playbooks import PlaybookRun, run_playbook
+from tests.support.playbooks import OUTPUTS, PlaybookRun, run_playbook
 
 pytestmark = pytest.mark.playbook
 
@@ -90,7 +90,7 @@ def test_an_unknown_tag_fails_with_the_known_ones(emulator: Emulator, playbook: 
     assert run.failed
     assert "Unknown tag nosuchtier: this playbook knows vpc, aurora, ecs_service" in _flat(run)
     assert run.requests == []
-    assert not (Path(__file__).parents[2] / "outputs" / "val.json").exists()
+    assert not (OUTPUTS / "val.json").exists()
 
 
 def test_teardown_knows_no_images_tag(emulator: Emulator) -> None:

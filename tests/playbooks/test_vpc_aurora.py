@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from emulator.launcher import Emulator
-from tests.support.playbooks import PlaybookRun, client, record_figure, run_playbook
+from tests.support.playbooks import OUTPUTS, PlaybookRun, client, record_figure, run_playbook
 
 pytestmark = pytest.mark.playbook
 
@@ -41,16 +42,25 @@ def _stack_snapshot(emulator: Emulator, stack: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def first_deploy(emulator: Emulator) -> PlaybookRun:
-    run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK})
+def working_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the user runs ansible-playbook from: not the checkout, as with an installed collection."""
+    return tmp_path_factory.mktemp("user")
+
+
+@pytest.fixture(scope="module")
+def first_deploy(emulator: Emulator, working_directory: Path) -> PlaybookRun:
+    run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK}, cwd=working_directory)
     assert not run.failed, run.output[-4000:]
     record_figure("first deploy (vpc, aurora)", run)
     return run
 
 
-def test_first_deploy_changes_and_writes_outputs(emulator: Emulator, first_deploy: PlaybookRun) -> None:
+def test_first_deploy_changes_and_writes_outputs(
+    emulator: Emulator, first_deploy: PlaybookRun, working_directory: Path
+) -> None:
     assert first_deploy.changed > 0
-    outputs = json.loads((__import__("pathlib").Path(__file__).parents[2] / "outputs" / f"{STACK}.json").read_text())
+    assert not (OUTPUTS / f"{STACK}.json").exists()  # nothing beside the playbooks
+    outputs = json.loads((working_directory / "outputs" / f"{STACK}.json").read_text())
     vpc = client(emulator, "ec2").describe_vpcs(Filters=_tag_filter(STACK))["Vpcs"][0]
     assert outputs["vpc_id"] == vpc["VpcId"]
     assert outputs["db_secret_name"] == f"{STACK}/db-credentials"

@@ -16,6 +16,8 @@ from typing import Any
 from emulator.launcher import Emulator
 
 ROOT = Path(__file__).resolve().parents[2]
+# Where the outputs role writes <stack>.json when a run starts in ROOT (the default working directory).
+OUTPUTS = ROOT / "outputs"
 BIN = Path(sys.executable).parent
 _RECAP = re.compile(r"^localhost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.MULTILINE)
 
@@ -47,8 +49,9 @@ def run_playbook(
     *args: str,
     extra_vars: dict[str, Any] | None = None,
     env_overrides: dict[str, str | None] | None = None,
+    cwd: Path = ROOT,
 ) -> PlaybookRun:
-    """ansible-playbook with the emulator inventory; the request log is cleared first and read after."""
+    """ansible-playbook with the emulator inventory, started in cwd; the request log is cleared first and read after."""
     env = {**os.environ, **emulator.environment(), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     for key, value in (env_overrides or {}).items():
@@ -56,12 +59,13 @@ def run_playbook(
             env.pop(key, None)
         else:
             env[key] = value
-    command = [str(BIN / "ansible-playbook"), f"playbooks/{playbook}", "-i", "inventory/emulator", *args]
+    inventory = ROOT / "inventory" / "emulator"
+    command = [str(BIN / "ansible-playbook"), str(ROOT / "playbooks" / playbook), "-i", str(inventory), *args]
     if extra_vars:
         command += ["-e", json.dumps(extra_vars)]
     emulator.clear_requests()
     started = time.monotonic()
-    process = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
+    process = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
     seconds = time.monotonic() - started
     return PlaybookRun(process.returncode, process.stdout + process.stderr, seconds, emulator.requests())
 

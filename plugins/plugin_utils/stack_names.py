@@ -63,6 +63,7 @@ def stack_names(stack: str, account: str = "", region: str = "", partition: str 
         "parameter_path": f"/mlflow/{s}",
         "execution_role_arn": f"arn:{partition}:iam::{account}:role/{s}-task-execution" if account else None,
         "task_role_arn": f"arn:{partition}:iam::{account}:role/{s}-task" if account else None,
+        "build_role_arn": f"arn:{partition}:iam::{account}:role/{s}-codebuild" if account else None,
         "sagemaker_role_arn": f"arn:{partition}:iam::{account}:role/{s}-sagemaker-execution" if account else None,
         "bucket_arn": f"arn:{partition}:s3:::{s}-artifacts-{account}-{region}" if scoped else None,
     }

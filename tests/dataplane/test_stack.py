@@ -17,6 +17,7 @@ import pytest
 
 from tests.dataplane.conftest import Stack
 from tests.support import browser
+from tests.support.names import names
 from tests.support.playbooks import OUTPUTS, ROOT, run_playbook
 
 SEARCH = "/api/2.0/mlflow/experiments/search?max_results=1"
@@ -260,7 +261,7 @@ def test_data_survives_teardown_and_a_restore_from_the_final_snapshot(
     assert not teardown.failed, teardown.output[-3000:]
     assert _get(stack.url + SEARCH, _basic(stack.username, stack.password)) != 200
     snapshots = stack.emulator.client("rds").describe_db_cluster_snapshots(
-        DBClusterIdentifier=f"{stack.name}-db", SnapshotType="manual"
+        DBClusterIdentifier=names(stack.name)["db_cluster"], SnapshotType="manual"
     )["DBClusterSnapshots"]
     assert snapshots, "the default teardown keeps a final snapshot"
     redeploy = run_playbook(

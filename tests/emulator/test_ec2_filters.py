@@ -6,13 +6,16 @@ import pytest
 
 from emulator import launcher
 from tests.emulator.strict_support import Network, unique
+from tests.support.names import names
 
 
 @pytest.fixture
 def nats(emulator: launcher.Emulator) -> tuple[Network, str, str, str]:
     net = Network(emulator)
     stack = unique("stack")
-    ours = _nat(net, [{"Key": "mlflow:stack", "Value": stack}, {"Key": "Name", "Value": f"{stack}-nat-1"}])
+    ours = _nat(
+        net, [{"Key": "mlflow:stack", "Value": stack}, {"Key": "Name", "Value": f"{names(stack)['nat_prefix']}1"}]
+    )
     other = _nat(net, [{"Key": "mlflow:stack", "Value": "someone-else"}])
     untagged = _nat(net, [])
     return net, stack, ours, other + " " + untagged

@@ -13,18 +13,20 @@ import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.lookup.content_digest import content_digest
 
 from emulator.launcher import Emulator
+from tests.support.names import names
 from tests.support.playbooks import PlaybookRun, client, record_figure, run_playbook
 
 pytestmark = pytest.mark.playbook
 
 STACK = "svc"
+NAMES = names(STACK)
 ACCOUNT = "123456789012"
-BUCKET = f"{STACK}-artifacts-{ACCOUNT}-us-east-1"
+BUCKET = names(STACK, ACCOUNT, "us-east-1")["bucket"]
 # The tiers up to ecs_service: the http_api tier is added by one test, to see the origin refresh.
 UP_TO_ECS_SERVICE = ("--skip-tags", "http_api,sagemaker_studio")
 FILES = Path(__file__).resolve().parents[2] / "files"
 REGISTRY = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com"
-BUILDS_BUCKET = f"{STACK}-builds-{ACCOUNT}-us-east-1"
+BUILDS_BUCKET = names(STACK, ACCOUNT, "us-east-1")["builds_bucket"]
 MLFLOW_ENVIRONMENT = {"BUCKET", "HOST", "PORT", "DATABASE", "MLFLOW_WORKERS", "MLFLOW_CORS_ALLOWED_ORIGINS"}
 
 
@@ -44,11 +46,11 @@ def _secret(emulator: Emulator, name: str) -> tuple[str, dict[str, Any]]:
 
 
 def _task_definition(emulator: Emulator) -> dict[str, Any]:
-    return client(emulator, "ecs").describe_task_definition(taskDefinition=f"{STACK}-mlflow")["taskDefinition"]
+    return client(emulator, "ecs").describe_task_definition(taskDefinition=NAMES["task_family"])["taskDefinition"]
 
 
 def _service(emulator: Emulator) -> dict[str, Any]:
-    return client(emulator, "ecs").describe_services(cluster=STACK, services=[f"{STACK}-mlflow"])["services"][0]
+    return client(emulator, "ecs").describe_services(cluster=STACK, services=[NAMES["ecs_service"]])["services"][0]
 
 
 def _groups(emulator: Emulator) -> dict[str, str]:
@@ -86,7 +88,7 @@ def test_artifact_bucket(emulator: Emulator, deployed: PlaybookRun) -> None:
 
 def test_image_repositories(emulator: Emulator, deployed: PlaybookRun) -> None:
     ecr = client(emulator, "ecr")
-    repositories = ecr.describe_repositories(repositoryNames=[f"{STACK}/nginx", f"{STACK}/mlflow"])
+    repositories = ecr.describe_repositories(repositoryNames=[NAMES["repository_nginx"], NAMES["repository_mlflow"]])
     for repository in repositories["repositories"]:
         assert repository["imageTagMutability"] == "IMMUTABLE"
         assert repository["imageScanningConfiguration"]["scanOnPush"] is True
@@ -96,7 +98,7 @@ def test_image_repositories(emulator: Emulator, deployed: PlaybookRun) -> None:
 
 
 def test_mlflow_credentials_are_generated_and_never_printed(emulator: Emulator, deployed: PlaybookRun) -> None:
-    _arn, credentials = _secret(emulator, f"{STACK}/mlflow-credentials")
+    _arn, credentials = _secret(emulator, NAMES["mlflow_secret"])
     assert credentials["username"] == "admin"
     assert len(credentials["password"]) == 32
     assert credentials["password"] not in deployed.output
@@ -104,16 +106,16 @@ def test_mlflow_credentials_are_generated_and_never_printed(emulator: Emulator, 
 
 def test_roles_reach_only_their_resources(emulator: Emulator, deployed: PlaybookRun) -> None:
     iam = client(emulator, "iam")
-    db_arn = _secret(emulator, f"{STACK}/db-credentials")[0]
-    mlflow_arn = _secret(emulator, f"{STACK}/mlflow-credentials")[0]
-    execution = f"{STACK}-task-execution"
+    db_arn = _secret(emulator, NAMES["db_secret"])[0]
+    mlflow_arn = _secret(emulator, NAMES["mlflow_secret"])[0]
+    execution = NAMES["execution_role"]
     managed = [p["PolicyName"] for p in iam.list_attached_role_policies(RoleName=execution)["AttachedPolicies"]]
     assert managed == ["AmazonECSTaskExecutionRolePolicy"]
     [read] = iam.get_role_policy(RoleName=execution, PolicyName="read-mlflow-secrets")["PolicyDocument"]["Statement"]
     assert read["Action"] == "secretsmanager:GetSecretValue"
     assert sorted(read["Resource"]) == sorted([db_arn, mlflow_arn])
 
-    task = f"{STACK}-task"
+    task = NAMES["task_role"]
     assert iam.list_attached_role_policies(RoleName=task)["AttachedPolicies"] == []
     assert iam.list_role_policies(RoleName=task)["PolicyNames"] == ["mlflow-artifacts"]
     statements = iam.get_role_policy(RoleName=task, PolicyName="mlflow-artifacts")["PolicyDocument"]["Statement"]
@@ -137,8 +139,8 @@ def test_task_definition_holds_no_plaintext_secret(emulator: Emulator, deployed:
     assert {e["name"] for e in mlflow["environment"]} <= MLFLOW_ENVIRONMENT
     assert not nginx.get("environment")
 
-    db_arn, db = _secret(emulator, f"{STACK}/db-credentials")
-    mlflow_arn, web = _secret(emulator, f"{STACK}/mlflow-credentials")
+    db_arn, db = _secret(emulator, NAMES["db_secret"])
+    mlflow_arn, web = _secret(emulator, NAMES["mlflow_secret"])
     referenced = {
         s["valueFrom"].split(":username::")[0].split(":password::")[0]
         for c in containers.values()
@@ -154,13 +156,13 @@ def test_task_definition_holds_no_plaintext_secret(emulator: Emulator, deployed:
 
 def test_load_balancer(emulator: Emulator, deployed: PlaybookRun) -> None:
     elb = client(emulator, "elbv2")
-    alb = elb.describe_load_balancers(Names=[f"{STACK}-alb"])["LoadBalancers"][0]
+    alb = elb.describe_load_balancers(Names=[NAMES["alb"]])["LoadBalancers"][0]
     assert alb["Scheme"] == "internal"
     assert {z["SubnetId"] for z in alb["AvailabilityZones"]} == _private_subnets(emulator)
     assert alb["SecurityGroups"] == [_groups(emulator)["alb"]]
     [listener] = elb.describe_listeners(LoadBalancerArn=alb["LoadBalancerArn"])["Listeners"]
     assert (listener["Protocol"], listener["Port"]) == ("HTTP", 80)
-    group = elb.describe_target_groups(Names=[f"{STACK}-tg"])["TargetGroups"][0]
+    group = elb.describe_target_groups(Names=[NAMES["target_group"]])["TargetGroups"][0]
     assert listener["DefaultActions"][0]["TargetGroupArn"] == group["TargetGroupArn"]
     assert (group["TargetType"], group["Protocol"], group["Port"]) == ("ip", "HTTP", 80)
     assert group["HealthCheckPath"] == "/elb-status"
@@ -180,7 +182,7 @@ def test_service(emulator: Emulator, deployed: PlaybookRun) -> None:
     assert (balancer["containerName"], balancer["containerPort"]) == ("nginx", 80)
     discovery = client(emulator, "servicediscovery")
     namespaces = discovery.list_namespaces()["Namespaces"]
-    namespace = next(n for n in namespaces if n["Name"] == f"{STACK}.mlflow.internal")
+    namespace = next(n for n in namespaces if n["Name"] == NAMES["namespace"])
     services = discovery.list_services(Filters=[{"Name": "NAMESPACE_ID", "Values": [namespace["Id"]]}])["Services"]
     registry = next(s for s in services if s["Name"] == "mlflow")
     assert [r["registryArn"] for r in service["serviceRegistries"]] == [registry["Arn"]]
@@ -188,7 +190,7 @@ def test_service(emulator: Emulator, deployed: PlaybookRun) -> None:
 
 def test_scaling(emulator: Emulator, deployed: PlaybookRun) -> None:
     scaling = client(emulator, "application-autoscaling")
-    resource = f"service/{STACK}/{STACK}-mlflow"
+    resource = NAMES["scaling_resource"]
     [target] = scaling.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=[resource])["ScalableTargets"]
     assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 6)
     [policy] = scaling.describe_scaling_policies(ServiceNamespace="ecs", ResourceId=resource)["ScalingPolicies"]
@@ -202,11 +204,11 @@ def test_outputs_are_published(emulator: Emulator, deployed: PlaybookRun) -> Non
     ssm = client(emulator, "ssm")
     parameters = {
         p["Name"]: p["Value"]
-        for p in ssm.get_parameters_by_path(Path=f"/mlflow/{STACK}/", Recursive=True)["Parameters"]
+        for p in ssm.get_parameters_by_path(Path=f"{NAMES['parameter_path']}/", Recursive=True)["Parameters"]
     }
-    assert parameters[f"/mlflow/{STACK}/credentials-secret-name"] == f"{STACK}/mlflow-credentials"
-    assert parameters[f"/mlflow/{STACK}/artifact-bucket"] == BUCKET
-    assert parameters[f"/mlflow/{STACK}/ecs-service"] == f"{STACK}-mlflow"
+    assert parameters[f"{NAMES['parameter_path']}/credentials-secret-name"] == NAMES["mlflow_secret"]
+    assert parameters[f"{NAMES['parameter_path']}/artifact-bucket"] == BUCKET
+    assert parameters[f"{NAMES['parameter_path']}/ecs-service"] == NAMES["ecs_service"]
 
 
 def test_second_run_changes_nothing(emulator: Emulator, deployed: PlaybookRun) -> None:
@@ -224,7 +226,7 @@ def test_http_api_tier_allows_its_origin_and_rolls_the_service(emulator: Emulato
     run = run_playbook(emulator, "site.yml", "--tags", "http_api", extra_vars={"mlflow_stack_name": STACK})
     assert not run.failed, run.output[-5000:]
     apis = client(emulator, "apigatewayv2").get_apis()["Items"]
-    [endpoint] = [api["ApiEndpoint"] for api in apis if api["Name"] == f"{STACK}-api"]
+    [endpoint] = [api["ApiEndpoint"] for api in apis if api["Name"] == NAMES["api"]]
     definition = _task_definition(emulator)
     assert definition["revision"] == before + 1
     [mlflow] = [c for c in definition["containerDefinitions"] if c["name"] == "mlflow"]
@@ -299,7 +301,7 @@ def test_images_are_built_by_codebuild_for_arm64(emulator: Emulator, deployed: P
     assert _images(definition) == {"nginx": _ref("nginx"), "mlflow": _ref("mlflow")}
 
     codebuild = client(emulator, "codebuild")
-    [project] = codebuild.batch_get_projects(names=[f"{STACK}-images"])["projects"]
+    [project] = codebuild.batch_get_projects(names=[NAMES["build_project"]])["projects"]
     environment = project["environment"]
     assert (environment["type"], environment["computeType"]) == ("ARM_CONTAINER", "BUILD_GENERAL1_SMALL")
     assert "aarch64" in environment["image"] and environment["privilegedMode"] is True
@@ -307,41 +309,39 @@ def test_images_are_built_by_codebuild_for_arm64(emulator: Emulator, deployed: P
         {"name": v["name"], "value": v["value"]} for v in environment["environmentVariables"]
     ]
     assert {"key": "mlflow:stack", "value": STACK} in project["tags"]
-    ids = codebuild.list_builds_for_project(projectName=f"{STACK}-images")["ids"]
+    ids = codebuild.list_builds_for_project(projectName=NAMES["build_project"])["ids"]
     builds = codebuild.batch_get_builds(ids=ids)["builds"]
     assert {b["buildStatus"] for b in builds} == {"SUCCEEDED"}
     assert {b["environment"]["type"] for b in builds} == {"ARM_CONTAINER"}
     assert {b["source"]["location"].split("/", 1)[0] for b in builds} == {BUILDS_BUCKET}
     logs = client(emulator, "logs")
-    events = logs.get_log_events(
-        logGroupName=f"/aws/codebuild/{STACK}-images", logStreamName=builds[0]["logs"]["streamName"]
-    )
+    events = logs.get_log_events(logGroupName=NAMES["build_log_group"], logStreamName=builds[0]["logs"]["streamName"])
     assert any("Phase complete: BUILD State: SUCCEEDED" in e["message"] for e in events["events"])
 
 
 def test_codebuild_role_reaches_only_its_resources(emulator: Emulator, deployed: PlaybookRun) -> None:
     iam = client(emulator, "iam")
-    role = iam.get_role(RoleName=f"{STACK}-codebuild")["Role"]
+    role = iam.get_role(RoleName=NAMES["build_role"])["Role"]
     assert {"Key": "mlflow:stack", "Value": STACK} in role["Tags"]
     [trust] = role["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"Service": "codebuild.amazonaws.com"}
-    assert iam.list_attached_role_policies(RoleName=f"{STACK}-codebuild")["AttachedPolicies"] == []
-    statements = iam.get_role_policy(RoleName=f"{STACK}-codebuild", PolicyName="build-mlflow-images")["PolicyDocument"][
+    assert iam.list_attached_role_policies(RoleName=NAMES["build_role"])["AttachedPolicies"] == []
+    statements = iam.get_role_policy(RoleName=NAMES["build_role"], PolicyName="build-mlflow-images")["PolicyDocument"][
         "Statement"
     ]
     resources = {r for s in statements for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])}
     assert resources == {
-        f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/codebuild/{STACK}-images",
-        f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/codebuild/{STACK}-images:log-stream:*",
+        f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{NAMES['build_log_group']}",
+        f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{NAMES['build_log_group']}:log-stream:*",
         f"arn:aws:s3:::{BUILDS_BUCKET}/contexts/*",
         f"arn:aws:s3:::{BUILDS_BUCKET}",
         "*",  # ecr:GetAuthorizationToken takes no resource
-        f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{STACK}/nginx",
-        f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{STACK}/mlflow",
+        f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{NAMES['repository_nginx']}",
+        f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{NAMES['repository_mlflow']}",
     }
     [wildcard] = [s for s in statements if s["Resource"] == "*"]
     assert wildcard["Action"] == "ecr:GetAuthorizationToken"
-    group = client(emulator, "logs").describe_log_groups(logGroupNamePrefix=f"/aws/codebuild/{STACK}-images")
+    group = client(emulator, "logs").describe_log_groups(logGroupNamePrefix=NAMES["build_log_group"])
     assert group["logGroups"][0]["retentionInDays"] == 30
 
 
@@ -374,8 +374,8 @@ def test_failed_build_stops_the_play_before_the_service(
     extra = {"mlflow_stack_name": STACK, "ecs_service_images_directory": str(images_copy)}
     run = run_playbook(emulator, "site.yml", *UP_TO_ECS_SERVICE, extra_vars=extra)
     assert run.failed
-    assert f"of project {STACK}-images ended FAILED in phase BUILD" in run.output
-    assert f"CloudWatch Logs group /aws/codebuild/{STACK}-images, stream " in run.output
+    assert f"of project {NAMES['build_project']} ended FAILED in phase BUILD" in run.output
+    assert f"CloudWatch Logs group {NAMES['build_log_group']}, stream " in run.output
     assert _service_changes(run) == []
 
     # The origin refresh after the http_api tier builds nothing: it refuses the missing image instead.
@@ -408,8 +408,8 @@ def test_teardown_removes_the_build_project_and_keeps_the_build_contexts_unless_
     tiers = ("--tags", "http_api,ecs_service")
     run = run_playbook(emulator, "teardown.yml", *tiers, extra_vars={"mlflow_stack_name": STACK})
     assert not run.failed, run.output[-5000:]
-    assert client(emulator, "codebuild").batch_get_projects(names=[f"{STACK}-images"])["projects"] == []
-    assert f"{STACK}-codebuild" not in [r["RoleName"] for r in client(emulator, "iam").list_roles()["Roles"]]
+    assert client(emulator, "codebuild").batch_get_projects(names=[NAMES["build_project"]])["projects"] == []
+    assert NAMES["build_role"] not in [r["RoleName"] for r in client(emulator, "iam").list_roles()["Roles"]]
     groups = client(emulator, "logs").describe_log_groups(logGroupNamePrefix=f"/aws/codebuild/{STACK}-")["logGroups"]
     assert groups == []
     buckets = [b["Name"] for b in client(emulator, "s3").list_buckets()["Buckets"]]

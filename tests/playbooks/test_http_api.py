@@ -18,13 +18,15 @@ from typing import Any
 import pytest
 
 from emulator.launcher import Emulator
+from tests.support.names import names
 from tests.support.playbooks import PlaybookRun, client, record_figure, run_playbook
 
 pytestmark = pytest.mark.playbook
 
 STACK = "httpapi1"
+NAMES = names(STACK)
 DELETE_PLAYBOOK = "../tests/playbooks/files/http_api_delete.yml"
-LOG_GROUP = f"/mlflow/{STACK}/http-api"
+LOG_GROUP = NAMES["api_log_group"]
 ROUTE_KEYS = {"ANY /{proxy+}", "$default"}
 EXTRA_TAGS = {"owner": "ml-platform"}
 
@@ -57,12 +59,12 @@ def _group_id(emulator: Emulator, name: str) -> str:
 
 
 def _apis(emulator: Emulator) -> list[dict[str, Any]]:
-    return [a for a in client(emulator, "apigatewayv2").get_apis()["Items"] if a["Name"] == f"{STACK}-api"]
+    return [a for a in client(emulator, "apigatewayv2").get_apis()["Items"] if a["Name"] == NAMES["api"]]
 
 
 def _vpc_links(emulator: Emulator) -> list[dict[str, Any]]:
     links = client(emulator, "apigatewayv2").get_vpc_links()["Items"]
-    return [link for link in links if link["Name"] == f"{STACK}-vpclink"]
+    return [link for link in links if link["Name"] == NAMES["vpc_link"]]
 
 
 def _log_groups(emulator: Emulator) -> list[dict[str, Any]]:
@@ -112,16 +114,16 @@ def backend(emulator: Emulator, without_alb: PlaybookRun) -> Backend:
     client(emulator, "ecs").create_cluster(clusterName=STACK, tags=[{"key": "mlflow:stack", "value": STACK}])
     elb = client(emulator, "elbv2")
     alb = elb.create_load_balancer(
-        Name=f"{STACK}-alb",
+        Name=NAMES["alb"],
         Subnets=sorted(_private_subnet_ids(emulator)),
-        SecurityGroups=[_group_id(emulator, f"{STACK}-alb")],
+        SecurityGroups=[_group_id(emulator, NAMES["alb"])],
         Scheme="internal",
         Type="application",
         Tags=[{"Key": "mlflow:stack", "Value": STACK}],
     )["LoadBalancers"][0]
-    group = elb.create_target_group(Name=f"{STACK}-tg", Protocol="HTTP", Port=80, VpcId=alb["VpcId"], TargetType="ip")[
-        "TargetGroups"
-    ][0]
+    group = elb.create_target_group(
+        Name=NAMES["target_group"], Protocol="HTTP", Port=80, VpcId=alb["VpcId"], TargetType="ip"
+    )["TargetGroups"][0]
     listener = elb.create_listener(
         LoadBalancerArn=alb["LoadBalancerArn"],
         Protocol="HTTP",
@@ -168,7 +170,7 @@ def test_bad_inputs_fail_before_any_aws_request(emulator: Emulator, bad: dict[st
 def test_without_the_alb_the_tier_fails_naming_ecs_service(emulator: Emulator, without_alb: PlaybookRun) -> None:
     assert without_alb.failed
     assert "--tags ecs_service" in without_alb.output
-    assert f"{STACK}-alb" in without_alb.output
+    assert NAMES["alb"] in without_alb.output
     assert _apis(emulator) == []
     assert _vpc_links(emulator) == []
     assert {r["service"] for r in without_alb.requests} <= {"ec2", "elasticloadbalancing"}
@@ -181,7 +183,7 @@ def test_vpc_link_in_the_private_subnets_with_the_vpclink_group(emulator: Emulat
     link = links[0]
     assert set(link["SubnetIds"]) == _private_subnet_ids(emulator)
     assert len(link["SubnetIds"]) == 2
-    assert link["SecurityGroupIds"] == [_group_id(emulator, f"{STACK}-vpclink")]
+    assert link["SecurityGroupIds"] == [_group_id(emulator, NAMES["vpc_link"])]
     assert link["VpcLinkStatus"] == "AVAILABLE"
     assert link["Tags"] == {"mlflow:stack": STACK, **EXTRA_TAGS}
 

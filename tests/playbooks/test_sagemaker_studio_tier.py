@@ -10,6 +10,7 @@ import boto3
 import pytest
 
 from emulator.launcher import Emulator
+from tests.support.names import names
 from tests.support.playbooks import PlaybookRun, client, record_figure, run_playbook
 
 pytestmark = pytest.mark.playbook
@@ -17,8 +18,11 @@ pytestmark = pytest.mark.playbook
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 NEW = "sm-new"  # the tier creates its own domain in the default VPC
+NEW_NAMES = names(NEW)
 GIVEN = "sm-given"  # the tier adds its profile to a domain created beforehand
+GIVEN_NAMES = names(GIVEN)
 STACK_NET = "sm-net"  # the tier creates its own domain in the stack's private subnets
+STACK_NET_NAMES = names(STACK_NET)
 DELETE = "../tests/playbooks/files/sagemaker_studio_delete.yml"
 DOMAIN_WRITES = {"CreateDomain", "UpdateDomain", "DeleteDomain", "AddTags", "DeleteTags"}
 SAGEMAKER_FULL_ACCESS = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
@@ -103,29 +107,29 @@ def test_new_domain_in_the_default_vpc(emulator: Emulator, new_domain: PlaybookR
     subnets = ec2.describe_subnets(
         Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}, {"Name": "default-for-az", "Values": ["true"]}]
     )["Subnets"]
-    domain = _domain(emulator, f"{NEW}-studio")
+    domain = _domain(emulator, NEW_NAMES["studio_domain"])
     assert domain["AuthMode"] == "IAM"
     assert domain["VpcId"] == vpc["VpcId"]
     assert sorted(domain["SubnetIds"]) == sorted(s["SubnetId"] for s in subnets)
     assert domain["AppNetworkAccessType"] == "PublicInternetOnly"
-    role_arn = f"arn:aws:iam::{ACCOUNT}:role/{NEW}-sagemaker-execution"
+    role_arn = f"arn:aws:iam::{ACCOUNT}:role/{NEW_NAMES['sagemaker_role']}"
     assert domain["DefaultUserSettings"]["ExecutionRole"] == role_arn
     assert _tags(emulator, domain["DomainArn"])["mlflow:stack"] == NEW
 
 
 def test_user_profile_runs_with_the_execution_role(emulator: Emulator, new_domain: PlaybookRun) -> None:
-    domain = _domain(emulator, f"{NEW}-studio")
+    domain = _domain(emulator, NEW_NAMES["studio_domain"])
     profile = client(emulator, "sagemaker").describe_user_profile(
         DomainId=domain["DomainId"], UserProfileName="mlflow-user"
     )
     assert profile["Status"] == "InService"
-    assert profile["UserSettings"]["ExecutionRole"] == f"arn:aws:iam::{ACCOUNT}:role/{NEW}-sagemaker-execution"
+    assert profile["UserSettings"]["ExecutionRole"] == f"arn:aws:iam::{ACCOUNT}:role/{NEW_NAMES['sagemaker_role']}"
     assert _tags(emulator, profile["UserProfileArn"])["mlflow:stack"] == NEW
 
 
 def test_execution_role_is_trusted_by_sagemaker_and_scoped(emulator: Emulator, new_domain: PlaybookRun) -> None:
     iam = client(emulator, "iam")
-    name = f"{NEW}-sagemaker-execution"
+    name = NEW_NAMES["sagemaker_role"]
     role = iam.get_role(RoleName=name)["Role"]
     assert role["AssumeRolePolicyDocument"]["Statement"] == [
         {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}
@@ -138,12 +142,12 @@ def test_execution_role_is_trusted_by_sagemaker_and_scoped(emulator: Emulator, n
     if isinstance(document, str):
         document = json.loads(document)
     grants = {s["Sid"]: (sorted(_as_list(s["Action"])), sorted(_as_list(s["Resource"]))) for s in document["Statement"]}
-    bucket = f"arn:aws:s3:::{NEW}-artifacts-{ACCOUNT}-{REGION}"
-    parameters = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/mlflow/{NEW}"
+    bucket = f"arn:aws:s3:::{names(NEW, ACCOUNT, REGION)['bucket']}"
+    parameters = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{NEW_NAMES['parameter_path']}"
     assert grants == {
         "ReadMlflowCredentials": (
             ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
-            [f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{NEW}/mlflow-credentials-??????"],
+            [f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{NEW_NAMES['mlflow_secret']}-??????"],
         ),
         "ReadMlflowParameters": (
             ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
@@ -170,26 +174,26 @@ def test_new_domain_rerun_changes_nothing(emulator: Emulator, new_domain: Playbo
 def test_delete_path_removes_a_profile_with_a_running_app_and_our_domain(
     emulator: Emulator, new_domain: PlaybookRun
 ) -> None:
-    domain = _domain(emulator, f"{NEW}-studio")
+    domain = _domain(emulator, NEW_NAMES["studio_domain"])
     _start_app(emulator, domain["DomainId"], "mlflow-user")
 
     run = _delete(emulator, NEW)
     actions = [r["action"] for r in run.requests if r["service"] == "sagemaker"]
     assert actions.index("DeleteApp") < actions.index("DeleteUserProfile") < actions.index("DeleteDomain")
-    assert _domains_named(emulator, f"{NEW}-studio") == []
-    assert not _role_exists(emulator, f"{NEW}-sagemaker-execution")
+    assert _domains_named(emulator, NEW_NAMES["studio_domain"]) == []
+    assert not _role_exists(emulator, NEW_NAMES["sagemaker_role"])
     (efs,) = [e for e in _home_efs(emulator) if e["DomainId"] == domain["DomainId"]]
     assert efs["HomeEfsFileSystem"] == "Retain", "the users' home EFS is kept unless data is purged"
 
     # A role of the same name that is not the stack's (no mlflow:stack tag) is left alone.
     trust = {"Version": "2012-10-17", "Statement": []}
     client(emulator, "iam").create_role(
-        RoleName=f"{NEW}-sagemaker-execution", AssumeRolePolicyDocument=json.dumps(trust)
+        RoleName=NEW_NAMES["sagemaker_role"], AssumeRolePolicyDocument=json.dumps(trust)
     )
     again = _delete(emulator, NEW)
     assert again.changed == 0, again.output[-6000:]
     assert not [r for r in again.requests if r["action"] and r["action"].startswith("Delete")]
-    assert _role_exists(emulator, f"{NEW}-sagemaker-execution")
+    assert _role_exists(emulator, NEW_NAMES["sagemaker_role"])
 
 
 # Existing domain: used, never modified
@@ -226,9 +230,9 @@ def test_existing_domain_gets_only_the_profile(emulator: Emulator, given_domain:
     run = _deploy(emulator, GIVEN, sagemaker_studio_domain_id=domain_id)
     assert run.changed > 0
     _assert_untouched(emulator, given_domain, run)
-    assert _domains_named(emulator, f"{GIVEN}-studio") == []
+    assert _domains_named(emulator, GIVEN_NAMES["studio_domain"]) == []
     profile = client(emulator, "sagemaker").describe_user_profile(DomainId=domain_id, UserProfileName="mlflow-user")
-    assert profile["UserSettings"]["ExecutionRole"] == f"arn:aws:iam::{ACCOUNT}:role/{GIVEN}-sagemaker-execution"
+    assert profile["UserSettings"]["ExecutionRole"] == f"arn:aws:iam::{ACCOUNT}:role/{GIVEN_NAMES['sagemaker_role']}"
     assert _tags(emulator, profile["UserProfileArn"])["mlflow:stack"] == GIVEN
 
     again = _deploy(emulator, GIVEN, sagemaker_studio_domain_id=domain_id)
@@ -239,7 +243,7 @@ def test_existing_domain_gets_only_the_profile(emulator: Emulator, given_domain:
     assert deleted.changed > 0
     _assert_untouched(emulator, given_domain, deleted)
     assert _profiles(emulator, domain_id) == []
-    assert not _role_exists(emulator, f"{GIVEN}-sagemaker-execution")
+    assert not _role_exists(emulator, GIVEN_NAMES["sagemaker_role"])
 
 
 def test_a_foreign_profile_of_the_same_name_is_refused(emulator: Emulator, given_domain: dict[str, Any]) -> None:
@@ -274,9 +278,9 @@ def test_stack_network_puts_a_vpc_only_domain_in_the_private_subnets(emulator: E
     vpc = ec2.describe_vpcs(Filters=[stack_filter])["Vpcs"][0]
     private = ec2.describe_subnets(Filters=[stack_filter, {"Name": "tag:mlflow:subnet-tier", "Values": ["private"]}])
     (group,) = ec2.describe_security_groups(
-        Filters=[stack_filter, {"Name": "group-name", "Values": [f"{STACK_NET}-studio"]}]
+        Filters=[stack_filter, {"Name": "group-name", "Values": [STACK_NET_NAMES["security_group_studio"]]}]
     )["SecurityGroups"]
-    domain = _domain(emulator, f"{STACK_NET}-studio")
+    domain = _domain(emulator, STACK_NET_NAMES["studio_domain"])
     assert domain["VpcId"] == vpc["VpcId"]
     assert sorted(domain["SubnetIds"]) == sorted(s["SubnetId"] for s in private["Subnets"])
     assert domain["AppNetworkAccessType"] == "VpcOnly"
@@ -302,10 +306,12 @@ def test_stack_network_puts_a_vpc_only_domain_in_the_private_subnets(emulator: E
     assert again.changed == 0, again.output[-6000:]
 
     _delete(emulator, STACK_NET, mlflow_teardown_purge_data=True, **net)
-    assert _domains_named(emulator, f"{STACK_NET}-studio") == []
+    assert _domains_named(emulator, STACK_NET_NAMES["studio_domain"]) == []
     (efs,) = [e for e in _home_efs(emulator) if e["DomainId"] == domain["DomainId"]]
     assert efs["HomeEfsFileSystem"] == "Delete", "purging data deletes the home EFS"
-    groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [f"{STACK_NET}-studio"]}])
+    groups = ec2.describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": [STACK_NET_NAMES["security_group_studio"]]}]
+    )
     assert groups["SecurityGroups"] == []
 
 

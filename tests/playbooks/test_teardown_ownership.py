@@ -16,12 +16,15 @@ import pytest
 from botocore.exceptions import ClientError
 
 from emulator.launcher import Emulator
+from tests.support.names import names
 from tests.support.playbooks import OUTPUTS, PlaybookRun, client, run_playbook
 
 pytestmark = pytest.mark.playbook
 
 OURS = "own"
+OURS_NAMES = names(OURS)
 FOREIGN = "prod"
+FOREIGN_NAMES = names(FOREIGN)
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 OTHER_TEAM = [{"Key": "mlflow:stack", "Value": "data-science"}]
@@ -68,53 +71,58 @@ def _foreign_ecs(aws: Emulator) -> None:
     other = [{"key": "mlflow:stack", "value": "data-science"}]
     ecs.create_cluster(clusterName=FOREIGN, tags=other)
     ecs.register_task_definition(
-        family=f"{FOREIGN}-mlflow", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 256}]
+        family=FOREIGN_NAMES["task_family"], containerDefinitions=[{"name": "app", "image": "nginx", "memory": 256}]
     )
     ecs.create_service(
-        cluster=FOREIGN, serviceName=f"{FOREIGN}-mlflow", taskDefinition=f"{FOREIGN}-mlflow", desiredCount=1
+        cluster=FOREIGN,
+        serviceName=FOREIGN_NAMES["ecs_service"],
+        taskDefinition=FOREIGN_NAMES["task_family"],
+        desiredCount=1,
     )
 
 
 def _foreign_data(aws: Emulator) -> str:
-    bucket = f"{FOREIGN}-artifacts-{ACCOUNT}-{REGION}"
+    bucket = names(FOREIGN, ACCOUNT, REGION)["bucket"]
     s3 = client(aws, "s3")
     s3.create_bucket(Bucket=bucket)
     s3.put_object(Bucket=bucket, Key="mlruns/1/model.pkl", Body=b"their model")
     secrets = client(aws, "secretsmanager")
-    secrets.create_secret(Name=f"{FOREIGN}/db-credentials", SecretString='{"password": "theirs"}')
-    secrets.create_secret(Name=f"{FOREIGN}/mlflow-credentials", SecretString='{"password": "theirs"}', Tags=OTHER_TEAM)
+    secrets.create_secret(Name=FOREIGN_NAMES["db_secret"], SecretString='{"password": "theirs"}')
+    secrets.create_secret(Name=FOREIGN_NAMES["mlflow_secret"], SecretString='{"password": "theirs"}', Tags=OTHER_TEAM)
     ssm = client(aws, "ssm")
     for key in ("tracking-uri", "db-endpoint", "artifact-bucket"):
-        ssm.put_parameter(Name=f"/mlflow/{FOREIGN}/{key}", Value="theirs", Type="String")
+        ssm.put_parameter(Name=f"{FOREIGN_NAMES['parameter_path']}/{key}", Value="theirs", Type="String")
     return bucket
 
 
 def _foreign_rest(aws: Emulator, vpc: str, subnets: list[str]) -> None:
     elbv2 = client(aws, "elbv2")
-    elbv2.create_load_balancer(Name=f"{FOREIGN}-alb", Subnets=subnets, Scheme="internal")
+    elbv2.create_load_balancer(Name=FOREIGN_NAMES["alb"], Subnets=subnets, Scheme="internal")
     elbv2.create_target_group(
-        Name=f"{FOREIGN}-tg", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip", Tags=OTHER_TEAM
+        Name=FOREIGN_NAMES["target_group"], Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip", Tags=OTHER_TEAM
     )
     iam = client(aws, "iam")
     trust = json.dumps({"Version": "2012-10-17", "Statement": []})
-    iam.create_role(RoleName=f"{FOREIGN}-task", AssumeRolePolicyDocument=trust)
-    iam.create_role(RoleName=f"{FOREIGN}-task-execution", AssumeRolePolicyDocument=trust, Tags=OTHER_TEAM)
+    iam.create_role(RoleName=FOREIGN_NAMES["task_role"], AssumeRolePolicyDocument=trust)
+    iam.create_role(RoleName=FOREIGN_NAMES["execution_role"], AssumeRolePolicyDocument=trust, Tags=OTHER_TEAM)
     ecr = client(aws, "ecr")
     for name in ("nginx", "mlflow"):
         ecr.create_repository(repositoryName=f"{FOREIGN}/{name}")
         manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json"})
         ecr.put_image(repositoryName=f"{FOREIGN}/{name}", imageManifest=manifest, imageTag="v1")
     logs = client(aws, "logs")
-    logs.create_log_group(logGroupName=f"/mlflow/{FOREIGN}/service")
-    logs.create_log_group(logGroupName=f"/mlflow/{FOREIGN}/http-api", tags={"mlflow:stack": "data-science"})
+    logs.create_log_group(logGroupName=FOREIGN_NAMES["service_log_group"])
+    logs.create_log_group(logGroupName=FOREIGN_NAMES["api_log_group"], tags={"mlflow:stack": "data-science"})
     rds = client(aws, "rds")
-    rds.create_db_subnet_group(DBSubnetGroupName=f"{FOREIGN}-db", DBSubnetGroupDescription="theirs", SubnetIds=subnets)
+    rds.create_db_subnet_group(
+        DBSubnetGroupName=FOREIGN_NAMES["db_subnet_group"], DBSubnetGroupDescription="theirs", SubnetIds=subnets
+    )
     rds.create_db_cluster(
-        DBClusterIdentifier=f"{FOREIGN}-db",
+        DBClusterIdentifier=FOREIGN_NAMES["db_cluster"],
         Engine="aurora-mysql",
         MasterUsername="admin",
         MasterUserPassword="their-password-1",
-        DBSubnetGroupName=f"{FOREIGN}-db",
+        DBSubnetGroupName=FOREIGN_NAMES["db_subnet_group"],
         Tags=OTHER_TEAM,
     )
 
@@ -141,47 +149,49 @@ def _checks(bucket: str) -> list[Check]:
     return [
         Check(
             "ALB",
-            f"{FOREIGN}-alb",
+            FOREIGN_NAMES["alb"],
             lambda aws: _exists(
-                lambda: client(aws, "elbv2").describe_load_balancers(Names=[f"{FOREIGN}-alb"]), "LoadBalancerNotFound"
+                lambda: client(aws, "elbv2").describe_load_balancers(Names=[FOREIGN_NAMES["alb"]]),
+                "LoadBalancerNotFound",
             ),
         ),
         Check(
             "target group",
-            f"{FOREIGN}-tg",
+            FOREIGN_NAMES["target_group"],
             lambda aws: _exists(
-                lambda: client(aws, "elbv2").describe_target_groups(Names=[f"{FOREIGN}-tg"]), "TargetGroupNotFound"
+                lambda: client(aws, "elbv2").describe_target_groups(Names=[FOREIGN_NAMES["target_group"]]),
+                "TargetGroupNotFound",
             ),
         ),
         Check("ECS cluster", FOREIGN, ecs_cluster),
         Check(
             "ECS service",
-            f"{FOREIGN}-mlflow",
+            FOREIGN_NAMES["ecs_service"],
             lambda aws: (
-                client(aws, "ecs").describe_services(cluster=FOREIGN, services=[f"{FOREIGN}-mlflow"])["services"][0][
-                    "status"
-                ]
+                client(aws, "ecs").describe_services(cluster=FOREIGN, services=[FOREIGN_NAMES["ecs_service"]])[
+                    "services"
+                ][0]["status"]
                 == "ACTIVE"
             ),
         ),
         Check(
             "task definition",
-            f"{FOREIGN}-mlflow",
+            FOREIGN_NAMES["ecs_service"],
             lambda aws: (
-                client(aws, "ecs").describe_task_definition(taskDefinition=f"{FOREIGN}-mlflow")["taskDefinition"][
-                    "status"
-                ]
+                client(aws, "ecs").describe_task_definition(taskDefinition=FOREIGN_NAMES["task_family"])[
+                    "taskDefinition"
+                ]["status"]
                 == "ACTIVE"
             ),
         ),
-        Check("IAM role", f"{FOREIGN}-task", role(f"{FOREIGN}-task")),
-        Check("IAM role", f"{FOREIGN}-task-execution", role(f"{FOREIGN}-task-execution")),
-        Check("ECR image", f"{FOREIGN}/nginx", image(f"{FOREIGN}/nginx")),
-        Check("ECR image", f"{FOREIGN}/mlflow", image(f"{FOREIGN}/mlflow")),
-        Check("log group", f"/mlflow/{FOREIGN}/service", log_group(f"/mlflow/{FOREIGN}/service")),
-        Check("log group", f"/mlflow/{FOREIGN}/http-api", log_group(f"/mlflow/{FOREIGN}/http-api")),
-        Check("secret", f"{FOREIGN}/db-credentials", secret_alive(f"{FOREIGN}/db-credentials")),
-        Check("secret", f"{FOREIGN}/mlflow-credentials", secret_alive(f"{FOREIGN}/mlflow-credentials")),
+        Check("IAM role", FOREIGN_NAMES["task_role"], role(FOREIGN_NAMES["task_role"])),
+        Check("IAM role", FOREIGN_NAMES["execution_role"], role(FOREIGN_NAMES["execution_role"])),
+        Check("ECR image", FOREIGN_NAMES["repository_nginx"], image(FOREIGN_NAMES["repository_nginx"])),
+        Check("ECR image", FOREIGN_NAMES["repository_mlflow"], image(FOREIGN_NAMES["repository_mlflow"])),
+        Check("log group", FOREIGN_NAMES["service_log_group"], log_group(FOREIGN_NAMES["service_log_group"])),
+        Check("log group", FOREIGN_NAMES["api_log_group"], log_group(FOREIGN_NAMES["api_log_group"])),
+        Check("secret", FOREIGN_NAMES["db_secret"], secret_alive(FOREIGN_NAMES["db_secret"])),
+        Check("secret", FOREIGN_NAMES["mlflow_secret"], secret_alive(FOREIGN_NAMES["mlflow_secret"])),
         Check(
             "bucket object",
             bucket,
@@ -191,25 +201,31 @@ def _checks(bucket: str) -> list[Check]:
         ),
         Check(
             "DB subnet group",
-            f"{FOREIGN}-db",
+            FOREIGN_NAMES["db_cluster"],
             lambda aws: _exists(
-                lambda: client(aws, "rds").describe_db_subnet_groups(DBSubnetGroupName=f"{FOREIGN}-db"),
+                lambda: client(aws, "rds").describe_db_subnet_groups(
+                    DBSubnetGroupName=FOREIGN_NAMES["db_subnet_group"]
+                ),
                 "DBSubnetGroupNotFoundFault",
             ),
         ),
         Check(
             "DB cluster",
-            f"{FOREIGN}-db",
+            FOREIGN_NAMES["db_cluster"],
             lambda aws: _exists(
-                lambda: client(aws, "rds").describe_db_clusters(DBClusterIdentifier=f"{FOREIGN}-db"),
+                lambda: client(aws, "rds").describe_db_clusters(DBClusterIdentifier=FOREIGN_NAMES["db_cluster"]),
                 "DBClusterNotFoundFault",
             ),
         ),
         Check(
             "SSM parameters",
-            f"/mlflow/{FOREIGN}/",
+            f"{FOREIGN_NAMES['parameter_path']}/",
             lambda aws: (
-                len(client(aws, "ssm").get_parameters_by_path(Path=f"/mlflow/{FOREIGN}", Recursive=True)["Parameters"])
+                len(
+                    client(aws, "ssm").get_parameters_by_path(Path=FOREIGN_NAMES["parameter_path"], Recursive=True)[
+                        "Parameters"
+                    ]
+                )
                 == 3
             ),
         ),
@@ -251,10 +267,10 @@ def test_teardown_of_a_stack_we_never_had_leaves_every_foreign_resource(
     assert _deletes(run) == [], "nothing of stack prod is ours to delete"
     flat = " ".join(run.output.split())
     for name in (
-        f"{FOREIGN}-alb",
-        f"{FOREIGN}/db-credentials",
-        f"{FOREIGN}-artifacts-{ACCOUNT}-{REGION}",
-        f"{FOREIGN}-db",
+        FOREIGN_NAMES["alb"],
+        FOREIGN_NAMES["db_secret"],
+        names(FOREIGN, ACCOUNT, REGION)["bucket"],
+        FOREIGN_NAMES["db_cluster"],
     ):
         assert name in flat.split("Left alone:", 1)[-1], f"the summary must name {name}"
     assert "it is tagged mlflow:stack=data-science" in flat
@@ -263,15 +279,22 @@ def test_teardown_of_a_stack_we_never_had_leaves_every_foreign_resource(
 
 def test_a_partial_teardown_republishes_what_remains(emulator: Emulator, world: list[Check]) -> None:
     ssm = client(emulator, "ssm")
-    before = {p["Name"] for p in ssm.get_parameters_by_path(Path=f"/mlflow/{OURS}", Recursive=True)["Parameters"]}
-    assert f"/mlflow/{OURS}/tracking-uri" in before and f"/mlflow/{OURS}/db-endpoint" in before
+    before = {
+        p["Name"] for p in ssm.get_parameters_by_path(Path=OURS_NAMES["parameter_path"], Recursive=True)["Parameters"]
+    }
+    assert (
+        f"{OURS_NAMES['parameter_path']}/tracking-uri" in before
+        and f"{OURS_NAMES['parameter_path']}/db-endpoint" in before
+    )
     _ok(run_playbook(emulator, "teardown.yml", "--tags", "http_api", extra_vars={"mlflow_stack_name": OURS}))
-    after = {p["Name"] for p in ssm.get_parameters_by_path(Path=f"/mlflow/{OURS}", Recursive=True)["Parameters"]}
-    assert f"/mlflow/{OURS}/tracking-uri" not in after
-    assert before - {f"/mlflow/{OURS}/tracking-uri"} <= after
+    after = {
+        p["Name"] for p in ssm.get_parameters_by_path(Path=OURS_NAMES["parameter_path"], Recursive=True)["Parameters"]
+    }
+    assert f"{OURS_NAMES['parameter_path']}/tracking-uri" not in after
+    assert before - {f"{OURS_NAMES['parameter_path']}/tracking-uri"} <= after
     outputs = json.loads((OUTPUTS / f"{OURS}.json").read_text())
     assert outputs["tracking_uri"] is None
-    assert outputs["db_endpoint"] and outputs["artifact_bucket"] == f"{OURS}-artifacts-{ACCOUNT}-{REGION}"
+    assert outputs["db_endpoint"] and outputs["artifact_bucket"] == names(OURS, ACCOUNT, REGION)["bucket"]
 
 
 def test_teardown_of_our_stack_removes_ours_and_leaves_theirs(emulator: Emulator, world: list[Check]) -> None:
@@ -282,13 +305,16 @@ def test_teardown_of_our_stack_removes_ours_and_leaves_theirs(emulator: Emulator
     )
     assert _missing(emulator, world) == []
     assert not _exists(
-        lambda: client(emulator, "elbv2").describe_load_balancers(Names=[f"{OURS}-alb"]), "LoadBalancerNotFound"
+        lambda: client(emulator, "elbv2").describe_load_balancers(Names=[OURS_NAMES["alb"]]), "LoadBalancerNotFound"
     )
-    assert not _exists(lambda: client(emulator, "iam").get_role(RoleName=f"{OURS}-task"), "NoSuchEntity")
+    assert not _exists(lambda: client(emulator, "iam").get_role(RoleName=OURS_NAMES["task_role"]), "NoSuchEntity")
     assert not _exists(
-        lambda: client(emulator, "secretsmanager").describe_secret(SecretId=f"{OURS}/mlflow-credentials"),
+        lambda: client(emulator, "secretsmanager").describe_secret(SecretId=OURS_NAMES["mlflow_secret"]),
         "ResourceNotFoundException",
     )
-    assert not _exists(lambda: client(emulator, "s3").head_bucket(Bucket=f"{OURS}-artifacts-{ACCOUNT}-{REGION}"), "404")
-    assert client(emulator, "ssm").get_parameters_by_path(Path=f"/mlflow/{OURS}", Recursive=True)["Parameters"] == []
+    assert not _exists(lambda: client(emulator, "s3").head_bucket(Bucket=names(OURS, ACCOUNT, REGION)["bucket"]), "404")
+    assert (
+        client(emulator, "ssm").get_parameters_by_path(Path=OURS_NAMES["parameter_path"], Recursive=True)["Parameters"]
+        == []
+    )
     assert not (OUTPUTS / f"{OURS}.json").exists()

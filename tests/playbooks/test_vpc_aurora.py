@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 
 from emulator.launcher import Emulator
+from tests.support.names import names
 from tests.support.playbooks import OUTPUTS, PlaybookRun, client, record_figure, run_playbook
 
 pytestmark = pytest.mark.playbook
 
 STACK = "alpha"
+NAMES = names(STACK)
 OTHER_STACK = "beta"
 
 
@@ -22,7 +24,7 @@ def _tag_filter(stack: str) -> list[dict[str, Any]]:
 
 
 def _db_secret(emulator: Emulator, stack: str) -> dict[str, Any]:
-    value = client(emulator, "secretsmanager").get_secret_value(SecretId=f"{stack}/db-credentials")
+    value = client(emulator, "secretsmanager").get_secret_value(SecretId=names(stack)["db_secret"])
     return json.loads(value["SecretString"])
 
 
@@ -30,13 +32,15 @@ def _stack_snapshot(emulator: Emulator, stack: str) -> dict[str, Any]:
     """Everything of a stack that a run of another stack must leave alone."""
     ec2 = client(emulator, "ec2")
     rds = client(emulator, "rds")
-    secret = client(emulator, "secretsmanager").describe_secret(SecretId=f"{stack}/db-credentials")
+    secret = client(emulator, "secretsmanager").describe_secret(SecretId=names(stack)["db_secret"])
     return {
         "vpcs": ec2.describe_vpcs(Filters=_tag_filter(stack))["Vpcs"],
         "subnets": sorted(s["SubnetId"] for s in ec2.describe_subnets(Filters=_tag_filter(stack))["Subnets"]),
         "route_tables": ec2.describe_route_tables(Filters=_tag_filter(stack))["RouteTables"],
         "security_groups": ec2.describe_security_groups(Filters=_tag_filter(stack))["SecurityGroups"],
-        "cluster": rds.describe_db_clusters(DBClusterIdentifier=f"{stack}-db")["DBClusters"][0]["DBClusterArn"],
+        "cluster": rds.describe_db_clusters(DBClusterIdentifier=names(stack)["db_cluster"])["DBClusters"][0][
+            "DBClusterArn"
+        ],
         "secret_versions": secret["VersionIdsToStages"],
     }
 
@@ -63,7 +67,7 @@ def test_first_deploy_changes_and_writes_outputs(
     outputs = json.loads((working_directory / "outputs" / f"{STACK}.json").read_text())
     vpc = client(emulator, "ec2").describe_vpcs(Filters=_tag_filter(STACK))["Vpcs"][0]
     assert outputs["vpc_id"] == vpc["VpcId"]
-    assert outputs["db_secret_name"] == f"{STACK}/db-credentials"
+    assert outputs["db_secret_name"] == NAMES["db_secret"]
     assert len(outputs["subnet_ids"]["isolated"]) == 2
 
 
@@ -158,7 +162,7 @@ def test_security_group_matrix(emulator: Emulator, first_deploy: PlaybookRun) ->
 
 def test_aurora_cluster(emulator: Emulator, first_deploy: PlaybookRun) -> None:
     rds = client(emulator, "rds")
-    cluster = rds.describe_db_clusters(DBClusterIdentifier=f"{STACK}-db")["DBClusters"][0]
+    cluster = rds.describe_db_clusters(DBClusterIdentifier=NAMES["db_cluster"])["DBClusters"][0]
     assert cluster["Engine"] == "aurora-mysql"
     assert cluster["EngineVersion"].startswith("8.0.mysql_aurora.3.")
     assert cluster["EngineMode"] == "provisioned"
@@ -173,9 +177,11 @@ def test_aurora_cluster(emulator: Emulator, first_deploy: PlaybookRun) -> None:
     group = rds.describe_db_subnet_groups(DBSubnetGroupName=cluster["DBSubnetGroup"])["DBSubnetGroups"][0]
     isolated = {s["SubnetId"] for s in _subnets(emulator, STACK, "isolated")}
     assert {s["SubnetIdentifier"] for s in group["Subnets"]} == isolated
-    instances = rds.describe_db_instances(Filters=[{"Name": "db-cluster-id", "Values": [f"{STACK}-db"]}])["DBInstances"]
+    instances = rds.describe_db_instances(Filters=[{"Name": "db-cluster-id", "Values": [NAMES["db_cluster"]]}])[
+        "DBInstances"
+    ]
     assert [(i["DBInstanceIdentifier"], i["DBInstanceClass"]) for i in instances] == [
-        (f"{STACK}-db-writer", "db.serverless")
+        (NAMES["db_instance"], "db.serverless")
     ]
     tags = {t["Key"]: t["Value"] for t in cluster["TagList"]}
     assert tags["mlflow:stack"] == STACK
@@ -183,11 +189,15 @@ def test_aurora_cluster(emulator: Emulator, first_deploy: PlaybookRun) -> None:
 
 def test_credentials_secret(emulator: Emulator, first_deploy: PlaybookRun) -> None:
     secret = _db_secret(emulator, STACK)
-    cluster = client(emulator, "rds").describe_db_clusters(DBClusterIdentifier=f"{STACK}-db")["DBClusters"][0]
+    cluster = client(emulator, "rds").describe_db_clusters(DBClusterIdentifier=NAMES["db_cluster"])["DBClusters"][0]
     assert set(secret) == {"engine", "username", "password", "host", "port", "dbname", "dbClusterIdentifier"}
     assert secret["username"] == cluster["MasterUsername"] == "mlflow"
     assert secret["host"] == cluster["Endpoint"]
-    assert (secret["port"], secret["dbname"], secret["dbClusterIdentifier"]) == (3306, "mlflowdb", f"{STACK}-db")
+    assert (secret["port"], secret["dbname"], secret["dbClusterIdentifier"]) == (
+        3306,
+        "mlflowdb",
+        NAMES["db_cluster"],
+    )
     assert len(secret["password"]) == 32
     assert not set(secret["password"]) & set('/@" ')
     assert secret["password"] not in first_deploy.output, "the password must never be printed"

@@ -16,6 +16,7 @@ def test_names_follow_the_naming_contract() -> None:
     assert names["bucket"] == "team-a-artifacts-123456789012-eu-west-1"
     assert (names["db_secret"], names["mlflow_secret"]) == ("team-a/db-credentials", "team-a/mlflow-credentials")
     assert names["task_role_arn"] == "arn:aws-cn:iam::123456789012:role/team-a-task"
+    assert names["build_role_arn"] == "arn:aws-cn:iam::123456789012:role/team-a-codebuild"
     assert names["bucket_arn"] == "arn:aws-cn:s3:::team-a-artifacts-123456789012-eu-west-1"
     assert names["scaling_resource"] == "service/team-a/team-a-mlflow"
 

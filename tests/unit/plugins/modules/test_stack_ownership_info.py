@@ -11,8 +11,11 @@ from ansible_collections.mlops.mlflow_aws.plugins.modules import stack_ownership
 
 from emulator.launcher import Emulator
 from tests.support.modules import run_module
+from tests.support.names import names
 
 TAG = "mlflow:stack"
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
 
 
 @pytest.fixture
@@ -33,25 +36,30 @@ def _make_each_kind(aws: Emulator, name: str, tags: dict[str, str]) -> list[dict
     tag_list = [{"Key": k, "Value": v} for k, v in tags.items()]
     ecs = aws.client("ecs")
     ecs.create_cluster(clusterName=name, tags=[{"key": k, "value": v} for k, v in tags.items()])
-    aws.client("iam").create_role(RoleName=f"{name}-task", AssumeRolePolicyDocument=json.dumps({}), Tags=tag_list)
-    aws.client("ecr").create_repository(repositoryName=f"{name}/nginx", tags=tag_list)
-    aws.client("secretsmanager").create_secret(Name=f"{name}/db-credentials", SecretString="{}", Tags=tag_list)
-    aws.client("logs").create_log_group(logGroupName=f"/mlflow/{name}/service", tags=tags)
+    aws.client("iam").create_role(
+        RoleName=names(name)["task_role"], AssumeRolePolicyDocument=json.dumps({}), Tags=tag_list
+    )
+    aws.client("ecr").create_repository(repositoryName=names(name)["repository_nginx"], tags=tag_list)
+    aws.client("secretsmanager").create_secret(Name=names(name)["db_secret"], SecretString="{}", Tags=tag_list)
+    aws.client("logs").create_log_group(logGroupName=names(name)["service_log_group"], tags=tags)
     s3 = aws.client("s3")
-    s3.create_bucket(Bucket=f"{name}-artifacts")
+    s3.create_bucket(Bucket=names(name, ACCOUNT, REGION)["bucket"])
     if tag_list:
-        s3.put_bucket_tagging(Bucket=f"{name}-artifacts", Tagging={"TagSet": tag_list})
+        s3.put_bucket_tagging(Bucket=names(name, ACCOUNT, REGION)["bucket"], Tagging={"TagSet": tag_list})
     aws.client("ssm").put_parameter(
-        Name=f"/mlflow/{name}/vpc-id", Value="x", Type="String", **({"Tags": tag_list} if tag_list else {})
+        Name=f"{names(name)['parameter_path']}/vpc-id",
+        Value="x",
+        Type="String",
+        **({"Tags": tag_list} if tag_list else {}),
     )
     return [
         {"kind": "ecs_cluster", "name": name},
-        {"kind": "iam_role", "name": f"{name}-task"},
-        {"kind": "ecr_repository", "name": f"{name}/nginx"},
-        {"kind": "secretsmanager_secret", "name": f"{name}/db-credentials"},
-        {"kind": "logs_log_group", "name": f"/mlflow/{name}/service"},
-        {"kind": "s3_bucket", "name": f"{name}-artifacts"},
-        {"kind": "ssm_parameters", "name": f"/mlflow/{name}"},
+        {"kind": "iam_role", "name": names(name)["task_role"]},
+        {"kind": "ecr_repository", "name": names(name)["repository_nginx"]},
+        {"kind": "secretsmanager_secret", "name": names(name)["db_secret"]},
+        {"kind": "logs_log_group", "name": names(name)["service_log_group"]},
+        {"kind": "s3_bucket", "name": names(name, ACCOUNT, REGION)["bucket"]},
+        {"kind": "ssm_parameters", "name": names(name)["parameter_path"]},
     ]
 
 
@@ -62,8 +70,8 @@ def test_owned_resources_of_every_kind_are_reported_owned(aws: Emulator, capsys:
     assert result["changed"] is False
     assert result["skipped"] == []
     assert {r["kind"] for r in result["resources"] if r["owned"]} == {w["kind"] for w in wanted}
-    assert result["owned"]["iam_role"] == [f"{stack}-task"]
-    assert result["owned"]["ssm_parameters"] == [f"/mlflow/{stack}/vpc-id"]
+    assert result["owned"]["iam_role"] == [names(stack)["task_role"]]
+    assert result["owned"]["ssm_parameters"] == [f"{names(stack)['parameter_path']}/vpc-id"]
 
 
 @pytest.mark.parametrize("tags", [{}, {TAG: "another-team"}], ids=["untagged", "other-stack"])
@@ -79,26 +87,26 @@ def test_same_named_resources_of_others_are_skipped_with_a_warning(
     assert all(s["reason"].startswith(reason) for s in result["skipped"])
     # In-process runs share Ansible's warning list: count only this stack's.
     assert len([w for w in result["warnings"] if f" {stack}" in json.dumps(w)]) == len(wanted)
-    assert f"ecr_repository {stack}/nginx" in json.dumps(result["warnings"])
+    assert f"ecr_repository {names(stack)['repository_nginx']}" in json.dumps(result["warnings"])
 
 
 def test_missing_resources_are_simply_absent(aws: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
     stack = _stack()
     kinds = [
         ("ecs_cluster", stack),
-        ("ecs_service", f"{stack}/{stack}-mlflow"),
-        ("ecs_task_definition", f"{stack}-mlflow"),
-        ("elbv2_load_balancer", f"{stack}-alb"),
-        ("elbv2_target_group", f"{stack}-tg"),
-        ("logs_log_group", f"/mlflow/{stack}/service"),
-        ("iam_role", f"{stack}-task"),
-        ("ecr_repository", f"{stack}/nginx"),
+        ("ecs_service", f"{stack}/{names(stack)['ecs_service']}"),
+        ("ecs_task_definition", names(stack)["task_family"]),
+        ("elbv2_load_balancer", names(stack)["alb"]),
+        ("elbv2_target_group", names(stack)["target_group"]),
+        ("logs_log_group", names(stack)["service_log_group"]),
+        ("iam_role", names(stack)["task_role"]),
+        ("ecr_repository", names(stack)["repository_nginx"]),
         ("secretsmanager_secret", f"{stack}/x"),
-        ("s3_bucket", f"{stack}-artifacts"),
-        ("rds_db_subnet_group", f"{stack}-db"),
-        ("rds_db_cluster", f"{stack}-db"),
-        ("rds_db_cluster_snapshots", f"{stack}-db"),
-        ("ssm_parameters", f"/mlflow/{stack}"),
+        ("s3_bucket", names(stack, ACCOUNT, REGION)["bucket"]),
+        ("rds_db_subnet_group", names(stack)["db_subnet_group"]),
+        ("rds_db_cluster", names(stack)["db_cluster"]),
+        ("rds_db_cluster_snapshots", names(stack)["db_cluster"]),
+        ("ssm_parameters", names(stack)["parameter_path"]),
     ]
     result = _run(capsys, stack, [{"kind": k, "name": n} for k, n in kinds])
     assert not result.get("failed"), result
@@ -110,16 +118,16 @@ def test_task_definitions_by_exact_family_and_revision(aws: Emulator, capsys: py
     ecs = aws.client("ecs")
     container = [{"name": "c", "image": "nginx", "memory": 128}]
     for family, tags in [
-        (f"{stack}-mlflow", {TAG: stack}),
-        (f"{stack}-mlflow", {}),
+        (names(stack)["ecs_service"], {TAG: stack}),
+        (names(stack)["ecs_service"], {}),
         (f"{stack}-mlflow-x", {TAG: stack}),
     ]:
         ecs.register_task_definition(
             family=family, containerDefinitions=container, tags=[{"key": k, "value": v} for k, v in tags.items()]
         )
-    result = _run(capsys, stack, [{"kind": "ecs_task_definition", "name": f"{stack}-mlflow"}])
-    assert result["owned"]["ecs_task_definition"] == [f"{stack}-mlflow:1"]
-    assert [s["name"] for s in result["skipped"]] == [f"{stack}-mlflow:2"]
+    result = _run(capsys, stack, [{"kind": "ecs_task_definition", "name": names(stack)["task_family"]}])
+    assert result["owned"]["ecs_task_definition"] == [f"{names(stack)['ecs_service']}:1"]
+    assert [s["name"] for s in result["skipped"]] == [f"{names(stack)['ecs_service']}:2"]
 
 
 def test_services_load_balancers_and_db_subnet_groups(aws: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
@@ -132,25 +140,25 @@ def test_services_load_balancers_and_db_subnet_groups(aws: Emulator, capsys: pyt
     ]
     ours = [{"Key": TAG, "Value": stack}]
     elbv2 = aws.client("elbv2")
-    elbv2.create_load_balancer(Name=f"{stack}-alb", Subnets=subnets, Scheme="internal", Tags=ours)
-    elbv2.create_target_group(Name=f"{stack}-tg", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")
+    elbv2.create_load_balancer(Name=names(stack)["alb"], Subnets=subnets, Scheme="internal", Tags=ours)
+    elbv2.create_target_group(Name=names(stack)["target_group"], Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")
     aws.client("rds").create_db_subnet_group(
-        DBSubnetGroupName=f"{stack}-db", DBSubnetGroupDescription="d", SubnetIds=subnets, Tags=ours
+        DBSubnetGroupName=names(stack)["db_subnet_group"], DBSubnetGroupDescription="d", SubnetIds=subnets, Tags=ours
     )
     ecs = aws.client("ecs")
     ecs.create_cluster(clusterName=stack)
     ecs.register_task_definition(family="f", containerDefinitions=[{"name": "c", "image": "i", "memory": 128}])
-    ecs.create_service(cluster=stack, serviceName=f"{stack}-mlflow", taskDefinition="f", desiredCount=0)
+    ecs.create_service(cluster=stack, serviceName=names(stack)["ecs_service"], taskDefinition="f", desiredCount=0)
     result = _run(
         capsys,
         stack,
         [
-            {"kind": "elbv2_load_balancer", "name": f"{stack}-alb"},
-            {"kind": "elbv2_target_group", "name": f"{stack}-tg"},
-            {"kind": "rds_db_subnet_group", "name": f"{stack}-db"},
-            {"kind": "ecs_service", "name": f"{stack}/{stack}-mlflow"},
+            {"kind": "elbv2_load_balancer", "name": names(stack)["alb"]},
+            {"kind": "elbv2_target_group", "name": names(stack)["target_group"]},
+            {"kind": "rds_db_subnet_group", "name": names(stack)["db_cluster"]},
+            {"kind": "ecs_service", "name": f"{stack}/{names(stack)['ecs_service']}"},
         ],
     )
-    assert result["owned"]["elbv2_load_balancer"] == [f"{stack}-alb"]
-    assert result["owned"]["rds_db_subnet_group"] == [f"{stack}-db"]
+    assert result["owned"]["elbv2_load_balancer"] == [names(stack)["alb"]]
+    assert result["owned"]["rds_db_subnet_group"] == [names(stack)["db_cluster"]]
     assert {s["kind"] for s in result["skipped"]} == {"elbv2_target_group", "ecs_service"}

@@ -26,19 +26,12 @@ from urllib.parse import quote
 LISTEN_HOST = "127.0.0.1"
 DEFAULT_LISTEN_PORT = 5000
 DEFAULT_DB_PORT = 3306
-DEFAULT_WORKERS = 2
 DEFAULT_DB_WAIT_S = 120.0
 DEFAULT_LOCK_WAIT_S = 600
 # MySQL rejects these at once and retrying cannot help: bad credentials or an unknown database.
 FATAL_DB_ERRORS = frozenset({1044, 1045, 1049})
 # MySQL lock names are at most 64 characters.
 LOCK_NAME_MAX = 64
-
-# Server defaults this image ships with; the task definition may override them.
-SERVER_ENVIRONMENT_DEFAULTS = {
-    # The job runner starts 7 more processes (about 1.2 GB); the task has 2 GiB for both containers.
-    "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
-}
 
 
 class EntrypointError(Exception):
@@ -53,7 +46,7 @@ class Settings:
     port: int
     database: str
     bucket: str
-    workers: int
+    workers: int | None
     listen_port: int
     allowed_hosts: tuple[str, ...]
     cors_allowed_origins: str | None
@@ -95,7 +88,8 @@ def read_settings(env: Mapping[str, str]) -> Settings:
         port=_integer(env, "PORT", DEFAULT_DB_PORT, 1, 65535),
         database=_required(env, "DATABASE"),
         bucket=bucket,
-        workers=_integer(env, "MLFLOW_WORKERS", DEFAULT_WORKERS, 1, 64),
+        # The task definition sets it (ecs_service_mlflow_workers); without it, MLflow's own default applies.
+        workers=_integer(env, "MLFLOW_WORKERS", 0, 1, 64) if env.get("MLFLOW_WORKERS") else None,
         # Tests run several servers side by side; in the task it stays 5000, where nginx looks.
         listen_port=_integer(env, "MLFLOW_PORT", DEFAULT_LISTEN_PORT, 1, 65535),
         allowed_hosts=_split_list(env.get("MLFLOW_ALLOWED_HOSTS")),
@@ -224,8 +218,6 @@ def server_command(settings: Settings) -> list[str]:
         LISTEN_HOST,
         "--port",
         str(settings.listen_port),
-        "--workers",
-        str(settings.workers),
         # Proxied artifacts: clients upload and download through MLflow (mlflow-artifacts:/ URIs), so
         # notebooks and jobs need only the MLflow credentials, never S3 rights; the task role alone
         # reaches the bucket. The price: artifacts travel through nginx and API Gateway (10 MB per
@@ -236,6 +228,8 @@ def server_command(settings: Settings) -> list[str]:
         "--default-artifact-root",
         "mlflow-artifacts:/",
     ]
+    if settings.workers is not None:
+        command += ["--workers", str(settings.workers)]
     allowed_hosts = allowed_hosts_argument(settings.allowed_hosts)
     if allowed_hosts:
         command += ["--allowed-hosts", allowed_hosts]
@@ -245,7 +239,7 @@ def server_command(settings: Settings) -> list[str]:
 
 
 def server_environment(env: Mapping[str, str], uri: str) -> dict[str, str]:
-    environment = {**SERVER_ENVIRONMENT_DEFAULTS, **env, "MLFLOW_BACKEND_STORE_URI": uri}
+    environment = {**env, "MLFLOW_BACKEND_STORE_URI": uri}
     # MLflow reads these itself and they would override or leak around our arguments.
     for name in ("PASSWORD", "MLFLOW_HOST", "MLFLOW_SERVER_ALLOWED_HOSTS", "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS"):
         environment.pop(name, None)

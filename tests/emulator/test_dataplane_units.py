@@ -26,7 +26,6 @@ def test_the_image_repository_names_the_source_directory() -> None:
 
 def test_the_dockerfile_env_is_the_images() -> None:
     env = images.dockerfile_env(images.FILES / "mlflow" / "Dockerfile")
-    assert env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] == "false"
     assert env["MLFLOW_DISABLE_TELEMETRY"] == "true"
     assert images.dockerfile_env(images.FILES / "nginx" / "Dockerfile")["MLFLOW_UPSTREAM"] == "127.0.0.1:5000"
 

@@ -27,7 +27,15 @@ UP_TO_ECS_SERVICE = ("--skip-tags", "http_api,sagemaker_studio")
 FILES = Path(__file__).resolve().parents[2] / "files"
 REGISTRY = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com"
 BUILDS_BUCKET = names(STACK, ACCOUNT, "us-east-1")["builds_bucket"]
-MLFLOW_ENVIRONMENT = {"BUCKET", "HOST", "PORT", "DATABASE", "MLFLOW_WORKERS", "MLFLOW_CORS_ALLOWED_ORIGINS"}
+MLFLOW_ENVIRONMENT = {
+    "BUCKET",
+    "HOST",
+    "PORT",
+    "DATABASE",
+    "MLFLOW_WORKERS",
+    "MLFLOW_SERVER_ENABLE_JOB_EXECUTION",
+    "MLFLOW_CORS_ALLOWED_ORIGINS",
+}
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +146,9 @@ def test_task_definition_holds_no_plaintext_secret(emulator: Emulator, deployed:
     assert nginx.get("healthCheck") and mlflow.get("healthCheck")
     assert {e["name"] for e in mlflow["environment"]} <= MLFLOW_ENVIRONMENT
     assert not nginx.get("environment")
+    # The image has no defaults for these: the role's (2 workers, no job runner) reach MLflow from here.
+    settings = {e["name"]: e["value"] for e in mlflow["environment"]}
+    assert (settings["MLFLOW_WORKERS"], settings["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"]) == ("2", "false")
 
     db_arn, db = _secret(emulator, NAMES["db_secret"])
     mlflow_arn, web = _secret(emulator, NAMES["mlflow_secret"])

@@ -1,4 +1,4 @@
-"""The strict emulator accepts a whole stack torn down in docs/architecture.md's order, refusing nothing.
+"""The strict emulator accepts a whole stack torn down in playbooks/teardown.yml's order, refusing nothing.
 
 The rules must not be stricter than AWS: a teardown in the right order goes through without one refusal.
 """
@@ -6,12 +6,14 @@ The rules must not be stricter than AWS: a teardown in the right order goes thro
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from emulator import launcher
 from tests.emulator.strict_support import Network, client, recorded, unique
+from tests.support.teardown_order import teardown_steps
 
 LISTENER_PORT = 80
 
@@ -144,43 +146,99 @@ class Stack:
         )["RouteId"]
 
 
-def _tear_down(stack: Stack) -> None:
-    """docs/teardown.md's teardown order (SageMaker, scaling, logs, IAM, ECR, secrets, bucket take no part)."""
+def _delete_steps(stack: Stack) -> dict[str, Callable[[], None]]:
+    """What each delete step of the roles does to this stack, by the role and module that do it.
+
+    SageMaker, scaling, logs, IAM, ECR, secrets and buckets take no part in delete ordering here.
+    """
     emulator, ec2 = stack.emulator, stack.ec2
-    apigw = client(emulator, "apigatewayv2")
-    apigw.delete_route(ApiId=stack.api_id, RouteId=stack.route_id)
-    apigw.delete_integration(ApiId=stack.api_id, IntegrationId=stack.integration_id)
-    apigw.delete_api(ApiId=stack.api_id)
-    apigw.delete_vpc_link(VpcLinkId=stack.link_id)
-    ecs = client(emulator, "ecs")
+    apigw, ecs, elbv2 = client(emulator, "apigatewayv2"), client(emulator, "ecs"), client(emulator, "elbv2")
+    cloudmap, rds = client(emulator, "servicediscovery"), client(emulator, "rds")
+    return {
+        "http_api mlops.mlflow_aws.apigatewayv2_route:absent": lambda: apigw.delete_route(
+            ApiId=stack.api_id, RouteId=stack.route_id
+        ),
+        "http_api mlops.mlflow_aws.apigatewayv2_integration:absent": lambda: apigw.delete_integration(
+            ApiId=stack.api_id, IntegrationId=stack.integration_id
+        ),
+        "http_api mlops.mlflow_aws.apigatewayv2_api:absent": lambda: apigw.delete_api(ApiId=stack.api_id),
+        "http_api mlops.mlflow_aws.apigatewayv2_vpc_link:absent": lambda: apigw.delete_vpc_link(
+            VpcLinkId=stack.link_id
+        ),
+        "ecs_service community.aws.ecs_service:absent": lambda: _delete_ecs_service(ecs, stack),
+        "ecs_service community.aws.ecs_taskdefinition:absent": lambda: ecs.deregister_task_definition(
+            taskDefinition=f"{stack.family}:1"
+        ),
+        "ecs_service amazon.aws.elb_application_lb:absent": lambda: _delete_load_balancer(elbv2, stack),
+        "ecs_service community.aws.elb_target_group:absent": lambda: elbv2.delete_target_group(
+            TargetGroupArn=stack.tg_arn
+        ),
+        "ecs_service mlops.mlflow_aws.servicediscovery_service:absent": lambda: cloudmap.delete_service(
+            Id=stack.discovery_id
+        ),
+        "ecs_service mlops.mlflow_aws.servicediscovery_namespace:absent": lambda: cloudmap.delete_namespace(
+            Id=stack.namespace_id
+        ),
+        "ecs_service community.aws.ecs_cluster:absent": lambda: ecs.delete_cluster(cluster=stack.cluster),
+        "aurora amazon.aws.rds_instance:absent": lambda: rds.delete_db_instance(DBInstanceIdentifier=stack.db_instance),
+        "aurora amazon.aws.rds_cluster:absent": lambda: rds.delete_db_cluster(
+            DBClusterIdentifier=stack.db_cluster, SkipFinalSnapshot=True
+        ),
+        "aurora amazon.aws.rds_subnet_group:absent": lambda: rds.delete_db_subnet_group(
+            DBSubnetGroupName=stack.db_subnet_group
+        ),
+        "vpc amazon.aws.ec2_vpc_nat_gateway:absent": lambda: ec2.delete_nat_gateway(NatGatewayId=stack.nat_id),
+        "vpc amazon.aws.ec2_eip:absent": lambda: ec2.release_address(AllocationId=stack.allocation_id),
+        "vpc amazon.aws.ec2_vpc_route_table:absent": lambda: _delete_route_table(ec2, stack),
+        "vpc amazon.aws.ec2_vpc_igw:absent": lambda: _delete_internet_gateway(ec2, stack),
+        # The rules go before any group (the module is called with no rules, state present).
+        "vpc amazon.aws.ec2_security_group:present": lambda: _revoke_rules(ec2, stack),
+        "vpc amazon.aws.ec2_security_group:absent": lambda: _each(
+            ec2.delete_security_group, "GroupId", stack.groups.values()
+        ),
+        "vpc amazon.aws.ec2_vpc_subnet:absent": lambda: _each(ec2.delete_subnet, "SubnetId", stack.net.subnet_ids),
+        "vpc amazon.aws.ec2_vpc_net:absent": lambda: ec2.delete_vpc(VpcId=stack.net.vpc_id),
+    }
+
+
+def _delete_ecs_service(ecs: Any, stack: Stack) -> None:
     ecs.update_service(cluster=stack.cluster, service="mlflow", desiredCount=0)
     ecs.delete_service(cluster=stack.cluster, service="mlflow")
-    ecs.deregister_task_definition(taskDefinition=f"{stack.family}:1")
-    elbv2 = client(emulator, "elbv2")
+
+
+def _delete_load_balancer(elbv2: Any, stack: Stack) -> None:
     elbv2.delete_listener(ListenerArn=stack.listener_arn)
     elbv2.delete_load_balancer(LoadBalancerArn=stack.lb_arn)
-    elbv2.delete_target_group(TargetGroupArn=stack.tg_arn)
-    cloudmap = client(emulator, "servicediscovery")
-    cloudmap.delete_service(Id=stack.discovery_id)
-    cloudmap.delete_namespace(Id=stack.namespace_id)
-    ecs.delete_cluster(cluster=stack.cluster)
-    rds = client(emulator, "rds")
-    rds.delete_db_instance(DBInstanceIdentifier=stack.db_instance)
-    rds.delete_db_cluster(DBClusterIdentifier=stack.db_cluster, SkipFinalSnapshot=True)
-    rds.delete_db_subnet_group(DBSubnetGroupName=stack.db_subnet_group)
-    ec2.delete_nat_gateway(NatGatewayId=stack.nat_id)
-    ec2.release_address(AllocationId=stack.allocation_id)
+
+
+def _delete_route_table(ec2: Any, stack: Stack) -> None:
     ec2.disassociate_route_table(AssociationId=stack.association_id)
     ec2.delete_route_table(RouteTableId=stack.route_table_id)
+
+
+def _delete_internet_gateway(ec2: Any, stack: Stack) -> None:
     ec2.detach_internet_gateway(InternetGatewayId=stack.igw_id, VpcId=stack.net.vpc_id)
     ec2.delete_internet_gateway(InternetGatewayId=stack.igw_id)
+
+
+def _revoke_rules(ec2: Any, stack: Stack) -> None:
     for tier, permission in stack.permissions.items():
         ec2.revoke_security_group_ingress(GroupId=stack.groups[tier], IpPermissions=[permission])
-    for group_id in stack.groups.values():
-        ec2.delete_security_group(GroupId=group_id)
-    for subnet_id in stack.net.subnet_ids:
-        ec2.delete_subnet(SubnetId=subnet_id)
-    ec2.delete_vpc(VpcId=stack.net.vpc_id)
+
+
+def _each(call: Callable[..., Any], key: str, values: Iterable[str]) -> None:
+    for value in values:
+        call(**{key: value})
+
+
+def _tear_down(stack: Stack) -> None:
+    """The steps in the order playbooks/teardown.yml and the roles' delete paths run them."""
+    order = teardown_steps()
+    steps = _delete_steps(stack)
+    missing = set(steps) - set(order)
+    assert not missing, f"the teardown no longer has these steps: {sorted(missing)}"
+    for step in sorted(steps, key=order.index):
+        steps[step]()
 
 
 def test_stack_torn_down_in_order_meets_no_refusal(emulator: launcher.Emulator) -> None:

@@ -2,30 +2,21 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """CodeBuild builds and projects for the codebuild_* modules, and ECR image lookups for ecr_image_info:
 start a build, wait for it, say why it failed and where its logs are; read projects with their tags;
-find which image references exist in ECR. Self-contained (AnsibleAWSModule, AWSRetry)."""
+find which image references exist in ECR. Failures are raised as AwsError (core) for the modules' main()."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError, aws_errors, client
 
 # Seconds between two polls of a build: quick at first (a failing build often fails early), then every
 # 15 s; builds take minutes on AWS.
 POLL_DELAYS = (1, 2, 4, 8, 15)
 DONE = ("SUCCEEDED", "FAILED", "FAULT", "TIMED_OUT", "STOPPED")
-
-
-def client(module: Any, service: str) -> Any:
-    return module.client(service, retry_decorator=AWSRetry.jittered_backoff())
 
 
 # Builds
@@ -130,11 +121,12 @@ def run_build(module: Any) -> dict:
     """The codebuild_build module: start (or find) a build, wait for it, fail with why it failed."""
     params = module.params
     codebuild = client(module, "codebuild")
-    try:
+    target = params["build_id"] or f"a build of project {params['project_name']}"
+    with aws_errors(f"start or follow {target}"):
         if params["build_id"]:
             build = get_build(codebuild, params["build_id"])
             if build is None:
-                module.fail_json(msg=f"CodeBuild build {params['build_id']} does not exist")
+                raise AwsError(f"CodeBuild build {params['build_id']} does not exist")
             changed = False
         elif module.check_mode:
             return {"changed": True, "build": {}}
@@ -146,12 +138,9 @@ def run_build(module: Any) -> dict:
         if params["wait"]:
             build, in_time = wait_for_build(codebuild, build, params["wait_timeout"])
             if not in_time:
-                module.fail_json(msg=timeout_message(build, params["wait_timeout"]), build=build_result(build))
+                raise AwsError(timeout_message(build, params["wait_timeout"]), build=build_result(build))
             if build.get("buildStatus") != "SUCCEEDED":
-                module.fail_json(msg=failure_message(build), build=build_result(build), changed=changed)
-    except (BotoCoreError, ClientError) as error:
-        target = params["build_id"] or f"a build of project {params['project_name']}"
-        module.fail_json_aws(error, msg=f"Failed to start or follow {target}")
+                raise AwsError(failure_message(build), build=build_result(build), changed=changed)
     return {"changed": changed, "build": build_result(build)}
 
 
@@ -161,10 +150,8 @@ def run_build(module: Any) -> dict:
 def project_info(module: Any) -> dict:
     """The codebuild_project_info module: the named projects that exist, with their tags as a dict."""
     codebuild = client(module, "codebuild")
-    try:
+    with aws_errors("describe CodeBuild projects"):
         found = codebuild.batch_get_projects(aws_retry=True, names=module.params["names"]).get("projects") or []
-    except (BotoCoreError, ClientError) as error:
-        module.fail_json_aws(error, msg="Failed to describe CodeBuild projects")
     projects = []
     for project in found:
         tags = {t["key"]: t["value"] for t in project.get("tags") or []}
@@ -210,11 +197,9 @@ def image_info(module: Any) -> dict:
         try:
             parts = parse_reference(reference)
         except ValueError as error:
-            module.fail_json(msg=str(error))
-        try:
+            raise AwsError(str(error)) from error
+        with aws_errors(f"look up image {reference}"):
             found = find_image(ecr, parts)
-        except (BotoCoreError, ClientError) as error:
-            module.fail_json_aws(error, msg=f"Failed to look up image {reference}")
         pushed = (found or {}).get("imagePushedAt")
         images.append(
             {

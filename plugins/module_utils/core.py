@@ -18,6 +18,7 @@ except ImportError:
     pass  # AnsibleAWSModule reports the missing dependency before any helper runs
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 T = TypeVar("T")
@@ -58,6 +59,13 @@ def reported_errors(module: Any) -> Iterator[None]:
             module.fail_json_aws(e.cause, msg=e.message, **e.result)
         else:
             module.fail_json(msg=e.message, **e.result)
+
+
+def run_info_module(describe: Callable[[Any], dict], argument_spec: dict, **module_options: Any) -> None:
+    """The main() of a read-only module: ``describe(module)`` is its result, ``changed`` is always false."""
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, **module_options)
+    with reported_errors(module):
+        module.exit_json(**{**describe(module), "changed": False})
 
 
 def client(module: Any, service: str) -> Any:

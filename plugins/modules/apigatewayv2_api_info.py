@@ -40,44 +40,17 @@ EXAMPLES = r"""
 
 RETURN = r"""
 apis:
-  description: The matching APIs.
+  description:
+    - The matching APIs.
+    - Each element has the keys of RV(mlops.mlflow_aws.apigatewayv2_api#module:api).
   returned: always
   type: list
   elements: dict
-  contains:
-    api_id:
-      description: ID of the API.
-      type: str
-    api_endpoint:
-      description: Default endpoint of the API.
-      type: str
-    name:
-      description: Name of the API.
-      type: str
-    protocol_type:
-      description: C(HTTP).
-      type: str
-    description:
-      description: Description of the API.
-      type: str
-    disable_execute_api_endpoint:
-      description: Whether the default endpoint is disabled.
-      type: bool
-    cors_configuration:
-      description: CORS settings, snake_cased, when set.
-      type: dict
-    created_date:
-      description: When the API was created.
-      type: str
-    tags:
-      description: Tags of the API.
-      type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_api import describe_http_apis
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_info_module
 
 
 def main() -> None:
@@ -86,9 +59,7 @@ def main() -> None:
         name=dict(type="str"),
         tags=dict(type="dict"),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with reported_errors(module):
-        module.exit_json(**describe_http_apis(module))
+    run_info_module(describe_http_apis, argument_spec)
 
 
 if __name__ == "__main__":

@@ -39,43 +39,17 @@ EXAMPLES = r"""
 
 RETURN = r"""
 vpc_links:
-  description: The matching VPC links.
+  description:
+    - The matching VPC links.
+    - Each element has the keys of RV(mlops.mlflow_aws.apigatewayv2_vpc_link#module:vpc_link).
   returned: always
   type: list
   elements: dict
-  contains:
-    vpc_link_id:
-      description: ID of the link.
-      type: str
-    name:
-      description: Name of the link.
-      type: str
-    subnet_ids:
-      description: Subnets of the link.
-      type: list
-      elements: str
-    security_group_ids:
-      description: Security groups of the link.
-      type: list
-      elements: str
-    vpc_link_status:
-      description: C(PENDING), C(AVAILABLE), C(DELETING), C(FAILED) or C(INACTIVE).
-      type: str
-    vpc_link_version:
-      description: C(V2).
-      type: str
-    created_date:
-      description: When the link was created.
-      type: str
-    tags:
-      description: Tags of the link.
-      type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_vpc_link import describe_vpc_links
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_info_module
 
 
 def main() -> None:
@@ -84,9 +58,7 @@ def main() -> None:
         name=dict(type="str"),
         tags=dict(type="dict"),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with reported_errors(module):
-        module.exit_json(**describe_vpc_links(module))
+    run_info_module(describe_vpc_links, argument_spec)
 
 
 if __name__ == "__main__":

@@ -146,6 +146,7 @@ build:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.codebuild import run_build
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 
 
 def main() -> None:
@@ -167,7 +168,8 @@ def main() -> None:
         ],
         required_one_of=[("project_name", "build_id")],
     )
-    module.exit_json(**run_build(module))
+    with reported_errors(module):
+        module.exit_json(**run_build(module))
 
 
 if __name__ == "__main__":

@@ -70,15 +70,14 @@ projects:
       sample: {"mlflow:stack": "mlflow"}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_info_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.codebuild import project_info
 
 
 def main() -> None:
     argument_spec = dict(names=dict(type="list", elements="str", required=True))
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(**project_info(module))
+    run_info_module(project_info, argument_spec)
 
 
 if __name__ == "__main__":

@@ -79,15 +79,14 @@ missing:
   elements: str
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_info_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.codebuild import image_info
 
 
 def main() -> None:
     argument_spec = dict(images=dict(type="list", elements="str", required=True))
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    module.exit_json(**image_info(module))
+    run_info_module(image_info, argument_spec)
 
 
 if __name__ == "__main__":

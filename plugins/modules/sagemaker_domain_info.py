@@ -47,56 +47,20 @@ domains:
   description:
     - The matching domains as DescribeDomain reports them, in snake_case, each with its C(tags).
     - Empty when none matches.
+    - Each element has the keys of RV(mlops.mlflow_aws.sagemaker_domain#module:domain).
   returned: always
   type: list
   elements: dict
-  contains:
-    domain_arn:
-      description: The ARN of the domain.
-      type: str
-    domain_id:
-      description: The ID of the domain.
-      type: str
-      sample: d-abcdefghijkl
-    domain_name:
-      description: The name of the domain.
-      type: str
-    status:
-      description: The status of the domain.
-      type: str
-      sample: InService
-    auth_mode:
-      description: How users authenticate.
-      type: str
-    vpc_id:
-      description: The VPC of the domain.
-      type: str
-    subnet_ids:
-      description: The subnets of the domain.
-      type: list
-      elements: str
-    default_user_settings:
-      description: The default user settings, in snake_case.
-      type: dict
-    home_efs_file_system_id:
-      description: The home EFS file system of the domain.
-      type: str
-    tags:
-      description: The tags of the domain.
-      type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_info_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_domain import domains_info
 
 
 def main() -> None:
     argument_spec = dict(domain_name=dict(type="str"), domain_id=dict(type="str"))
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with reported_errors(module):
-        module.exit_json(changed=False, domains=domains_info(module))
+    run_info_module(lambda module: {"domains": domains_info(module)}, argument_spec)
 
 
 if __name__ == "__main__":

@@ -47,30 +47,11 @@ user_profiles:
   description:
     - The matching profiles as DescribeUserProfile reports them, in snake_case, each with its C(tags) and C(apps).
     - Empty when none matches.
+    - Each element has the keys of RV(mlops.mlflow_aws.sagemaker_user_profile#module:user_profile).
   returned: always
   type: list
   elements: dict
   contains:
-    user_profile_arn:
-      description: The ARN of the profile.
-      type: str
-    user_profile_name:
-      description: The name of the profile.
-      type: str
-      sample: mlflow-user
-    domain_id:
-      description: The domain of the profile.
-      type: str
-    status:
-      description: The status of the profile.
-      type: str
-      sample: InService
-    user_settings:
-      description: The user settings, in snake_case.
-      type: dict
-    tags:
-      description: The tags of the profile.
-      type: dict
     apps:
       description: The profile's apps as ListApps reports them (including C(Deleted) ones AWS still lists).
       type: list
@@ -78,21 +59,18 @@ user_profiles:
       sample: [{app_name: default, app_type: JupyterServer, status: InService}]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_info_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_user_profile import user_profiles_info
 
 
 def main() -> None:
     argument_spec = dict(domain_id=dict(type="str"), user_profile_name=dict(type="str", aliases=["name"]))
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
+    run_info_module(
+        lambda module: {"user_profiles": user_profiles_info(module)},
+        argument_spec,
         required_by={"user_profile_name": ["domain_id"]},
-        supports_check_mode=True,
     )
-    with reported_errors(module):
-        module.exit_json(changed=False, user_profiles=user_profiles_info(module))
 
 
 if __name__ == "__main__":

@@ -71,16 +71,14 @@ secret:
       returned: when scheduled for deletion
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_info_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.secretsmanager import secret_info
 
 
 def main() -> None:
-    module = AnsibleAWSModule(argument_spec={"name": {"type": "str", "required": True}}, supports_check_mode=True)
-    with reported_errors(module):
-        module.exit_json(**secret_info(module))
+    argument_spec = {"name": {"type": "str", "required": True}}
+    run_info_module(secret_info, argument_spec)
 
 
 if __name__ == "__main__":

@@ -55,44 +55,16 @@ EXAMPLES = r"""
 
 RETURN = r"""
 namespaces:
-  description: The matching namespaces (empty when none match).
+  description:
+    - The matching namespaces (empty when none match).
+    - Each element has the keys of RV(mlops.mlflow_aws.servicediscovery_namespace#module:namespace).
   returned: always
   type: list
   elements: dict
-  contains:
-    id:
-      description: The namespace ID.
-      type: str
-      sample: ns-abcdefgh12345678
-    arn:
-      description: The namespace ARN.
-      type: str
-    name:
-      description: The namespace name.
-      type: str
-      sample: mlflow.internal
-    type:
-      description: The namespace type.
-      type: str
-      sample: DNS_PRIVATE
-    description:
-      description: The description, when one is set.
-      type: str
-    properties:
-      description: DNS properties (C(hosted_zone_id), C(soa)) and HTTP properties (C(http_name)).
-      type: dict
-    vpc_ids:
-      description: For private DNS namespaces, the VPCs of the hosted zone (empty if it reports none).
-      type: list
-      elements: str
-    tags:
-      description: The namespace's tags.
-      type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_info_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery_namespace import namespace_info
 
 
@@ -103,9 +75,7 @@ def main() -> None:
         type=dict(type="str", choices=["DNS_PRIVATE", "DNS_PUBLIC", "HTTP"]),
         vpc_id=dict(type="str"),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with reported_errors(module):
-        module.exit_json(changed=False, namespaces=namespace_info(module))
+    run_info_module(lambda module: {"namespaces": namespace_info(module)}, argument_spec)
 
 
 if __name__ == "__main__":

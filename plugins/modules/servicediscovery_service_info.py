@@ -48,44 +48,16 @@ EXAMPLES = r"""
 
 RETURN = r"""
 services:
-  description: The matching services (empty when none match).
+  description:
+    - The matching services (empty when none match).
+    - Each element has the keys of RV(mlops.mlflow_aws.servicediscovery_service#module:service).
   returned: always
   type: list
   elements: dict
-  contains:
-    id:
-      description: The service ID.
-      type: str
-      sample: srv-abcdefgh12345678
-    arn:
-      description: The service ARN.
-      type: str
-    name:
-      description: The service name.
-      type: str
-    namespace_id:
-      description: The namespace ID.
-      type: str
-    description:
-      description: The description, when one is set.
-      type: str
-    dns_config:
-      description: The routing policy and DNS records.
-      type: dict
-    health_check_custom_config:
-      description: The custom health check settings, when enabled.
-      type: dict
-    instance_count:
-      description: How many instances are registered.
-      type: int
-    tags:
-      description: The service's tags.
-      type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_info_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery_service import service_info
 
 
@@ -95,9 +67,7 @@ def main() -> None:
         namespace_id=dict(type="str"),
         name=dict(type="str"),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with reported_errors(module):
-        module.exit_json(changed=False, services=service_info(module))
+    run_info_module(lambda module: {"services": service_info(module)}, argument_spec)
 
 
 if __name__ == "__main__":

@@ -135,9 +135,8 @@ skipped:
   sample: [{"kind": "iam_role", "name": "mlflow-task", "reason": "it has no mlflow:stack tag, so it is not stack mlflow's"}]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_info_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.ownership import LOOKUPS, ownership_info
 
 
@@ -155,9 +154,7 @@ def main() -> None:
         ),
         warn=dict(type="bool", default=True),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with reported_errors(module):
-        module.exit_json(**ownership_info(module))
+    run_info_module(ownership_info, argument_spec)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ sys.path.insert(0, str(ROOT))
 
 from emulator import launcher  # noqa: E402
 from tests.support.collections import install_collection_finder  # noqa: E402
+from tests.support.emulators import own_emulator  # noqa: E402
 
 install_collection_finder(ROOT)
 
@@ -20,7 +21,5 @@ install_collection_finder(ROOT)
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[launcher.Emulator]:
     """One emulator process for the test session, on its own state directory."""
-    state_dir = tmp_path_factory.mktemp("emulator")
-    running = launcher.start(state_dir)
-    yield running
-    launcher.stop(state_dir)
+    with own_emulator(tmp_path_factory, "emulator") as running:
+        yield running

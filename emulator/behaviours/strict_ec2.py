@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from werkzeug.wrappers import Response
@@ -20,11 +21,18 @@ def _dependency_violation(message: str) -> Response:
     return query_error("DependencyViolation", message, ec2=True)
 
 
-def delete_subnet(request: AwsRequest) -> Response | None:
-    subnet_id = request.form().get("SubnetId", "")
-    if subnet_id and _subnet_holders(request, subnet_id):
-        return _dependency_violation(f"The subnet '{subnet_id}' has dependencies and cannot be deleted.")
+def _refused_while_held(
+    request: AwsRequest, field: str, kind: str, holders: Callable[[AwsRequest, str], list[str]]
+) -> Response | None:
+    """AWS's refusal to delete the ``kind`` named by the form's ``field`` while anything holds it."""
+    resource_id = request.form().get(field, "")
+    if resource_id and holders(request, resource_id):
+        return _dependency_violation(f"The {kind} '{resource_id}' has dependencies and cannot be deleted.")
     return None
+
+
+def delete_subnet(request: AwsRequest) -> Response | None:
+    return _refused_while_held(request, "SubnetId", "subnet", _subnet_holders)
 
 
 def _subnet_holders(request: AwsRequest, subnet_id: str) -> list[str]:
@@ -102,10 +110,7 @@ def _security_group_holders(request: AwsRequest, group_id: str) -> list[str]:
 
 
 def delete_vpc(request: AwsRequest) -> Response | None:
-    vpc_id = request.form().get("VpcId", "")
-    if vpc_id and _vpc_holders(request, vpc_id):
-        return _dependency_violation(f"The vpc '{vpc_id}' has dependencies and cannot be deleted.")
-    return None
+    return _refused_while_held(request, "VpcId", "vpc", _vpc_holders)
 
 
 def _vpc_holders(request: AwsRequest, vpc_id: str) -> list[str]:

@@ -58,3 +58,35 @@ class Network:
 
     def security_group(self, name: str = "sg") -> str:
         return self.ec2.create_security_group(GroupName=unique(name), Description="test", VpcId=self.vpc_id)["GroupId"]
+
+
+_MASTER = {"MasterUsername": "admin", "MasterUserPassword": "not-a-secret-1"}
+
+
+def aurora_cluster(rds: Any, **placement: Any) -> str:
+    """An Aurora MySQL cluster placed by ``placement`` (subnet group, security groups); returns its id."""
+    cluster = unique("aurora")
+    rds.create_db_cluster(DBClusterIdentifier=cluster, Engine="aurora-mysql", **_MASTER, **placement)
+    return cluster
+
+
+def mysql_instance(rds: Any, **placement: Any) -> str:
+    """A stand-alone MySQL instance placed by ``placement``; returns its id."""
+    instance = unique("mysql")
+    options = {"DBInstanceClass": "db.t3.micro", "Engine": "mysql", "AllocatedStorage": 20}
+    rds.create_db_instance(DBInstanceIdentifier=instance, **options, **_MASTER, **placement)
+    return instance
+
+
+def fargate_task_definition(ecs: Any, container: str = "app", cpu: str = "256", memory: str = "512") -> str:
+    """A Fargate (awsvpc) task definition of one essential nginx container; returns its family."""
+    family = unique("task")
+    ecs.register_task_definition(
+        family=family,
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu=cpu,
+        memory=memory,
+        containerDefinitions=[{"name": container, "image": "nginx", "essential": True}],
+    )
+    return family

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from emulator import launcher
-from tests.emulator.strict_support import Network, client, recorded, refused, unique
+from tests.emulator.strict_support import (
+    Network,
+    aurora_cluster,
+    client,
+    fargate_task_definition,
+    mysql_instance,
+    recorded,
+    refused,
+    unique,
+)
 
 DEPENDENCY = "DependencyViolation"
 
@@ -123,15 +132,7 @@ def test_group_used_by_ecs_service(emulator: launcher.Emulator, net: Network) ->
     ecs = client(emulator, "ecs")
     cluster = unique("cluster")
     ecs.create_cluster(clusterName=cluster)
-    family = unique("task")
-    ecs.register_task_definition(
-        family=family,
-        networkMode="awsvpc",
-        requiresCompatibilities=["FARGATE"],
-        cpu="256",
-        memory="512",
-        containerDefinitions=[{"name": "app", "image": "nginx", "essential": True}],
-    )
+    family = fargate_task_definition(ecs)
     ecs.create_service(
         cluster=cluster,
         serviceName="svc",
@@ -145,37 +146,18 @@ def test_group_used_by_ecs_service(emulator: launcher.Emulator, net: Network) ->
     net.ec2.delete_security_group(GroupId=group)
 
 
-def test_group_used_by_rds_cluster(emulator: launcher.Emulator, net: Network) -> None:
+@pytest.mark.parametrize("kind", ["cluster", "instance"])
+def test_group_used_by_rds(emulator: launcher.Emulator, net: Network, kind: str) -> None:
     group = net.security_group("db")
     rds = client(emulator, "rds")
-    cluster = unique("aurora")
-    rds.create_db_cluster(
-        DBClusterIdentifier=cluster,
-        Engine="aurora-mysql",
-        MasterUsername="admin",
-        MasterUserPassword="not-a-secret-1",
-        VpcSecurityGroupIds=[group],
-    )
-    refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)
-    rds.delete_db_cluster(DBClusterIdentifier=cluster, SkipFinalSnapshot=True)
-    net.ec2.delete_security_group(GroupId=group)
-
-
-def test_group_used_by_rds_instance(emulator: launcher.Emulator, net: Network) -> None:
-    group = net.security_group("db")
-    rds = client(emulator, "rds")
-    instance = unique("mysql")
-    rds.create_db_instance(
-        DBInstanceIdentifier=instance,
-        DBInstanceClass="db.t3.micro",
-        Engine="mysql",
-        AllocatedStorage=20,
-        MasterUsername="admin",
-        MasterUserPassword="not-a-secret-1",
-        VpcSecurityGroupIds=[group],
-    )
-    refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)
-    rds.delete_db_instance(DBInstanceIdentifier=instance, SkipFinalSnapshot=True)
+    if kind == "cluster":
+        cluster = aurora_cluster(rds, VpcSecurityGroupIds=[group])
+        refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)
+        rds.delete_db_cluster(DBClusterIdentifier=cluster, SkipFinalSnapshot=True)
+    else:
+        instance = mysql_instance(rds, VpcSecurityGroupIds=[group])
+        refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)
+        rds.delete_db_instance(DBInstanceIdentifier=instance, SkipFinalSnapshot=True)
     net.ec2.delete_security_group(GroupId=group)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from emulator import launcher
-from tests.emulator.strict_support import Network, client, refused, unique
+from tests.emulator.strict_support import Network, aurora_cluster, client, mysql_instance, refused, unique
 
 IN_USE = "InvalidDBSubnetGroupStateFault"
 
@@ -27,14 +27,7 @@ def subnet_group(emulator: launcher.Emulator, rds: Any) -> str:
 
 
 def test_subnet_group_used_by_cluster(rds: Any, subnet_group: str) -> None:
-    cluster = unique("aurora")
-    rds.create_db_cluster(
-        DBClusterIdentifier=cluster,
-        Engine="aurora-mysql",
-        MasterUsername="admin",
-        MasterUserPassword="not-a-secret-1",
-        DBSubnetGroupName=subnet_group,
-    )
+    cluster = aurora_cluster(rds, DBSubnetGroupName=subnet_group)
     error = refused(rds.delete_db_subnet_group, IN_USE, DBSubnetGroupName=subnet_group)
     assert error.response["Error"]["Message"] == (
         f"Cannot delete the subnet group '{subnet_group}' because at least one database cluster: "
@@ -46,30 +39,14 @@ def test_subnet_group_used_by_cluster(rds: Any, subnet_group: str) -> None:
 
 
 def test_subnet_group_used_by_instance(rds: Any, subnet_group: str) -> None:
-    instance = unique("mysql")
-    rds.create_db_instance(
-        DBInstanceIdentifier=instance,
-        DBInstanceClass="db.t3.micro",
-        Engine="mysql",
-        AllocatedStorage=20,
-        MasterUsername="admin",
-        MasterUserPassword="not-a-secret-1",
-        DBSubnetGroupName=subnet_group,
-    )
+    instance = mysql_instance(rds, DBSubnetGroupName=subnet_group)
     refused(rds.delete_db_subnet_group, IN_USE, DBSubnetGroupName=subnet_group)
     rds.delete_db_instance(DBInstanceIdentifier=instance, SkipFinalSnapshot=True)
     rds.delete_db_subnet_group(DBSubnetGroupName=subnet_group)
 
 
 def test_subnet_group_name_is_compared_without_case(rds: Any, subnet_group: str) -> None:
-    cluster = unique("aurora")
-    rds.create_db_cluster(
-        DBClusterIdentifier=cluster,
-        Engine="aurora-mysql",
-        MasterUsername="admin",
-        MasterUserPassword="not-a-secret-1",
-        DBSubnetGroupName=subnet_group,
-    )
+    cluster = aurora_cluster(rds, DBSubnetGroupName=subnet_group)
     refused(rds.delete_db_subnet_group, IN_USE, DBSubnetGroupName=subnet_group.upper())
     rds.delete_db_cluster(DBClusterIdentifier=cluster, SkipFinalSnapshot=True)
     rds.delete_db_subnet_group(DBSubnetGroupName=subnet_group)

@@ -12,7 +12,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from emulator import launcher
-from tests.emulator.strict_support import Network, client, recorded, unique
+from tests.emulator.strict_support import Network, aurora_cluster, client, fargate_task_definition, recorded, unique
 from tests.support.teardown_order import teardown_steps
 
 LISTENER_PORT = 80
@@ -66,14 +66,8 @@ class Stack:
         rds.create_db_subnet_group(
             DBSubnetGroupName=self.db_subnet_group, DBSubnetGroupDescription="db", SubnetIds=self.net.subnet_ids
         )
-        self.db_cluster = unique("aurora")
-        rds.create_db_cluster(
-            DBClusterIdentifier=self.db_cluster,
-            Engine="aurora-mysql",
-            MasterUsername="admin",
-            MasterUserPassword="not-a-secret-1",
-            DBSubnetGroupName=self.db_subnet_group,
-            VpcSecurityGroupIds=[self.groups["db"]],
+        self.db_cluster = aurora_cluster(
+            rds, DBSubnetGroupName=self.db_subnet_group, VpcSecurityGroupIds=[self.groups["db"]]
         )
         self.db_instance = unique("writer")
         rds.create_db_instance(
@@ -106,15 +100,7 @@ class Stack:
         ecs = client(self.emulator, "ecs")
         self.cluster = unique("cluster")
         ecs.create_cluster(clusterName=self.cluster)
-        self.family = unique("mlflow")
-        ecs.register_task_definition(
-            family=self.family,
-            networkMode="awsvpc",
-            requiresCompatibilities=["FARGATE"],
-            cpu="1024",
-            memory="2048",
-            containerDefinitions=[{"name": "nginx", "image": "nginx", "essential": True}],
-        )
+        self.family = fargate_task_definition(ecs, container="nginx", cpu="1024", memory="2048")
         ecs.create_service(
             cluster=self.cluster,
             serviceName="mlflow",

@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils import waiter
 
 from emulator import launcher
+from tests.support.emulators import own_emulator
 
 # Settings that could point boto3 at a real account or another endpoint.
 _CLEARED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_URL", "EC2_URL", "AWS_CA_BUNDLE")
@@ -17,10 +18,8 @@ _CLEARED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_URL", "EC2_URL", "AWS_CA_
 @pytest.fixture(scope="session")
 def module_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[launcher.Emulator]:
     """An emulator of the module tests' own: they reset it, which must not wipe other suites' state."""
-    state_dir = tmp_path_factory.mktemp("module-emulator")
-    running = launcher.start(state_dir)
-    yield running
-    launcher.stop(state_dir)
+    with own_emulator(tmp_path_factory, "module-emulator") as running:
+        yield running
 
 
 @pytest.fixture

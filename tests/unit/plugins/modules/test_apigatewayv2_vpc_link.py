@@ -57,18 +57,25 @@ def test_create_noop_tags_and_delete(aws, capsys):
     assert absent["changed"] is False
 
 
-def test_subnet_change_replaces_link_and_moves_integrations(aws, capsys):
-    old = run_module(module.main, {**BASE, "tags": TAGS}, capsys)["vpc_link"]
+def _integration_over(aws, link, uri):
+    """An HTTP API with one HTTP_PROXY integration sending to ``uri`` through ``link``."""
     api = aws.create_api(Name="api", ProtocolType="HTTP")
     integration = aws.create_integration(
         ApiId=api["ApiId"],
         IntegrationType="HTTP_PROXY",
-        IntegrationUri="arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/alb/1/2",
+        IntegrationUri=uri,
         IntegrationMethod="ANY",
         ConnectionType="VPC_LINK",
-        ConnectionId=old["vpc_link_id"],
+        ConnectionId=link["vpc_link_id"],
         PayloadFormatVersion="1.0",
     )
+    return api, integration
+
+
+def test_subnet_change_replaces_link_and_moves_integrations(aws, capsys):
+    old = run_module(module.main, {**BASE, "tags": TAGS}, capsys)["vpc_link"]
+    listener = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/alb/1/2"
+    api, integration = _integration_over(aws, old, listener)
 
     result = run_module(module.main, {**BASE, "subnet_ids": ["subnet-c", "subnet-d"]}, capsys)
     assert result["changed"] is True
@@ -93,16 +100,7 @@ def test_subnet_change_replaces_link_and_moves_integrations(aws, capsys):
 
 def test_replacement_of_link_in_use_refused_without_migration(aws, capsys):
     old = run_module(module.main, BASE, capsys)["vpc_link"]
-    api = aws.create_api(Name="api", ProtocolType="HTTP")
-    aws.create_integration(
-        ApiId=api["ApiId"],
-        IntegrationType="HTTP_PROXY",
-        IntegrationUri="http://example.invalid",
-        IntegrationMethod="ANY",
-        ConnectionType="VPC_LINK",
-        ConnectionId=old["vpc_link_id"],
-        PayloadFormatVersion="1.0",
-    )
+    _integration_over(aws, old, "http://example.invalid")
     result = run_module(module.main, {**BASE, "subnet_ids": ["subnet-z"], "migrate_integrations": False}, capsys)
     assert result["failed"] is True
     assert "migrate_integrations is false" in result["msg"]

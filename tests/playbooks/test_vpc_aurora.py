@@ -203,9 +203,11 @@ def test_credentials_secret(emulator: Emulator, first_deploy: PlaybookRun) -> No
     assert secret["password"] not in first_deploy.output, "the password must never be printed"
 
 
-def test_second_run_changes_nothing_and_keeps_the_password(emulator: Emulator, first_deploy: PlaybookRun) -> None:
+def test_second_run_changes_nothing_and_keeps_the_password(
+    emulator: Emulator, first_deploy: PlaybookRun, working_directory: Path
+) -> None:
     before = _db_secret(emulator, STACK)
-    run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK})
+    run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK}, cwd=working_directory)
     assert not run.failed, run.output[-4000:]
     record_figure("no-op re-run (vpc, aurora)", run)
     assert run.changed == 0, run.output[-6000:]
@@ -214,20 +216,24 @@ def test_second_run_changes_nothing_and_keeps_the_password(emulator: Emulator, f
     assert writes == []
 
 
-def test_check_mode_on_a_deployed_stack_changes_nothing(emulator: Emulator, first_deploy: PlaybookRun) -> None:
-    run = run_playbook(emulator, "site.yml", "--check", extra_vars={"mlflow_stack_name": STACK})
+def test_check_mode_on_a_deployed_stack_changes_nothing(
+    emulator: Emulator, first_deploy: PlaybookRun, working_directory: Path
+) -> None:
+    run = run_playbook(emulator, "site.yml", "--check", extra_vars={"mlflow_stack_name": STACK}, cwd=working_directory)
     assert not run.failed, run.output[-4000:]
     assert run.changed == 0, run.output[-6000:]
 
 
-def test_a_deleted_route_is_restored_alone(emulator: Emulator, first_deploy: PlaybookRun) -> None:
+def test_a_deleted_route_is_restored_alone(
+    emulator: Emulator, first_deploy: PlaybookRun, working_directory: Path
+) -> None:
     ec2 = client(emulator, "ec2")
     private = _subnets(emulator, STACK, "private")[0]["SubnetId"]
     table = ec2.describe_route_tables(Filters=[{"Name": "association.subnet-id", "Values": [private]}])["RouteTables"][
         0
     ]
     ec2.delete_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock="0.0.0.0/0")
-    run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK})
+    run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK}, cwd=working_directory)
     assert not run.failed, run.output[-4000:]
     assert run.changed == 1, run.output[-6000:]
     assert [r["action"] for r in run.requests if r["action"] in ("CreateRoute", "ReplaceRoute", "DeleteRoute")] == [
@@ -236,8 +242,12 @@ def test_a_deleted_route_is_restored_alone(emulator: Emulator, first_deploy: Pla
     assert any(r.get("DestinationCidrBlock") == "0.0.0.0/0" for r in _routes_of(emulator, private))
 
 
-def test_aurora_tag_alone_after_a_full_run(emulator: Emulator, first_deploy: PlaybookRun) -> None:
-    run = run_playbook(emulator, "site.yml", "--tags", "aurora", extra_vars={"mlflow_stack_name": STACK})
+def test_aurora_tag_alone_after_a_full_run(
+    emulator: Emulator, first_deploy: PlaybookRun, working_directory: Path
+) -> None:
+    run = run_playbook(
+        emulator, "site.yml", "--tags", "aurora", extra_vars={"mlflow_stack_name": STACK}, cwd=working_directory
+    )
     assert not run.failed, run.output[-4000:]
     assert run.changed == 0, run.output[-6000:]
     assert not any(r["action"] == "DescribeAvailabilityZones" for r in run.requests), "the vpc tier must not run"
@@ -251,14 +261,16 @@ def test_aurora_tag_alone_on_an_empty_account_names_vpc(emulator: Emulator) -> N
     assert not any(r["action"] and r["action"].startswith("Create") for r in run.requests)
 
 
-def test_two_stacks_leave_each_other_alone(emulator: Emulator, first_deploy: PlaybookRun) -> None:
+def test_two_stacks_leave_each_other_alone(
+    emulator: Emulator, first_deploy: PlaybookRun, working_directory: Path
+) -> None:
     before = _stack_snapshot(emulator, STACK)
     run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": OTHER_STACK})
     assert not run.failed, run.output[-4000:]
     assert _stack_snapshot(emulator, STACK) == before
     assert _vpc_id(emulator, OTHER_STACK) != _vpc_id(emulator, STACK)
     assert _db_secret(emulator, OTHER_STACK)["password"] != _db_secret(emulator, STACK)["password"]
-    again = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK})
+    again = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK}, cwd=working_directory)
     assert again.changed == 0, again.output[-6000:]
 
 

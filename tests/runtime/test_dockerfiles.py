@@ -33,9 +33,6 @@ def test_nginx_image_matches_its_entrypoint() -> None:
     assert re.search(r"^FROM nginx:\d+\.\d+\.\d+$", dockerfile, re.MULTILINE), "pin an exact nginx release"
     assert copies["mlflow.conf.template"] == _shell_default(script, "NGINX_TEMPLATE")
     assert f'ENTRYPOINT ["{copies["entrypoint.sh"]}"]' in dockerfile
-    # The template's htpasswd path is relative to /etc/nginx (the directory of nginx.conf).
-    assert _shell_default(script, "HTPASSWD_FILE") == "/etc/nginx/auth/htpasswd"
-    assert "auth_basic_user_file auth/htpasswd;" in (FILES / "nginx" / "mlflow.conf.template").read_text()
     assert _shell_default(script, "NGINX_SITE_CONF").startswith("/etc/nginx/conf.d/")
     assert "NGINX_LISTEN=80" in dockerfile and _shell_default(script, "NGINX_LISTEN") == "80"
     assert "MLFLOW_UPSTREAM=127.0.0.1:5000" in dockerfile

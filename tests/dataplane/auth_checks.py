@@ -1,4 +1,5 @@
-"""MLflow's own users and permissions on the deployed stack (issue 17, part 1).
+"""MLflow's own users and permissions on the deployed stack (issue 17, part 1), and the data plane's
+AWS_IAM routes (part 4).
 
 Collected through tests/dataplane/test_stack.py, which imports these tests, so that they run against
 the stack that module already deployed (one deployment, not two).
@@ -132,3 +133,59 @@ def test_the_ui_renders_for_a_user_with_a_password_of_their_own(stack: Stack, au
     assert found, f"the runs table did not show the run; refused: {refused}"
     assert not refused
 
+
+def _signed_status(url: str, credentials: Any, region: str, method: str = "GET", tamper: bool = False) -> int:
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+
+    request = AWSRequest(method=method, url=url, data=b"")
+    SigV4Auth(credentials, "execute-api", region).add_auth(request)
+    headers = dict(request.headers.items())
+    if tamper:
+        last = headers["Authorization"][-1]
+        headers["Authorization"] = headers["Authorization"][:-1] + ("1" if last == "0" else "0")
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers, method=method), timeout=30) as reply:
+            return int(reply.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_an_aws_iam_route_checks_signatures_and_maps_the_path(stack: Stack) -> None:
+    """The data plane's AWS_IAM routes (issue 17, part 4): SigV4 against the emulator's IAM keys, then the
+    integration's parameter mapping (here: the /aws prefix stripped, so /aws/health reaches MLflow's /health)."""
+    from botocore.credentials import Credentials
+
+    api = stack.emulator.client("apigatewayv2")
+    api_id = stack.dataplane()["apis"][0]["apiId"]
+    base = api.get_integrations(ApiId=api_id)["Items"][0]
+    keep = ("IntegrationType", "ConnectionType", "ConnectionId", "IntegrationUri", "IntegrationMethod")
+    integration = api.create_integration(
+        ApiId=api_id,
+        **{name: base[name] for name in keep},
+        PayloadFormatVersion="1.0",
+        RequestParameters={"overwrite:path": "/$request.path.proxy"},
+    )
+    route = api.create_route(
+        ApiId=api_id,
+        RouteKey="ANY /aws/{proxy+}",
+        AuthorizationType="AWS_IAM",
+        Target=f"integrations/{integration['IntegrationId']}",
+    )
+    iam = stack.emulator.client("iam")
+    name = f"program-{secrets.token_hex(4)}"
+    iam.create_user(UserName=name)
+    raw = iam.create_access_key(UserName=name)["AccessKey"]
+    key = Credentials(raw["AccessKeyId"], raw["SecretAccessKey"])
+    region = stack.emulator.environment()["AWS_REGION"]
+    try:
+        assert _signed_status(f"{stack.url}/aws/health", key, region) == 200
+        assert _signed_status(f"{stack.url}/aws/health", key, region, tamper=True) == 403
+        assert _signed_status(f"{stack.url}/aws/health", Credentials(raw["AccessKeyId"], "x" * 40), region) == 403
+        unsigned = urllib.request.Request(f"{stack.url}/aws/health")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(unsigned, timeout=30)
+        assert refused.value.code == 403
+    finally:
+        api.delete_route(ApiId=api_id, RouteId=route["RouteId"])
+        api.delete_integration(ApiId=api_id, IntegrationId=integration["IntegrationId"])

@@ -18,6 +18,7 @@ import pytest
 from tests.dataplane.auth_checks import (  # noqa: F401 - collected here, on this module's stack
     auth_users,
     test_a_read_user_cannot_create_a_run_where_an_edit_user_can,
+    test_an_aws_iam_route_checks_signatures_and_maps_the_path,
     test_the_admin_sees_both_users_and_wrong_passwords_get_401,
     test_the_ui_renders_for_a_user_with_a_password_of_their_own,
 )

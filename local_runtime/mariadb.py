@@ -31,7 +31,8 @@ class MariaDB:
         )
 
     def create_database(self, name: str, user: str, password: str) -> None:
-        """A database and a user that may do anything in it, from any address (MLflow uses TCP)."""
+        """A database and a user that may do anything in it and in `<name>_auth` (which MLflow's entrypoint
+        creates for the auth app, as Aurora's master user may), from any address (MLflow uses TCP)."""
         if "`" in name:
             raise LocalRuntimeError("database names with a backtick are not supported")
         connection = self.admin_connection()
@@ -41,6 +42,7 @@ class MariaDB:
                 cursor.execute("CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s", (user, password))
                 cursor.execute("ALTER USER %s@'%%' IDENTIFIED BY %s", (user, password))
                 cursor.execute(f"GRANT ALL PRIVILEGES ON `{name}`.* TO %s@'%%'", (user,))
+                cursor.execute(f"GRANT ALL PRIVILEGES ON `{name}_auth`.* TO %s@'%%'", (user,))
         finally:
             connection.close()
 

@@ -22,12 +22,8 @@ class Nginx:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    @property
-    def htpasswd(self) -> Path:
-        return self.conf_dir / "auth" / "htpasswd"
 
-
-def start(base_dir: Path, upstream: str, username: str, password: str, base_env: dict[str, str]) -> Nginx:
+def start(base_dir: Path, upstream: str, base_env: dict[str, str]) -> Nginx:
     """The nginx container as the data plane starts it (emulator.dataplane.images), on a free port."""
     host, upstream_port = upstream.rsplit(":", 1)
     port = free_port()
@@ -39,7 +35,6 @@ def start(base_dir: Path, upstream: str, username: str, password: str, base_env:
     except images.ImageError as error:
         raise LocalRuntimeError(str(error)) from None
     env = {**base_env, **images.dockerfile_env(image.source / "Dockerfile"), **runtime_env}
-    env.update({"MLFLOW_USERNAME": username, "MLFLOW_PASSWORD": password})
     service = spawn("nginx", command, env, base_dir / "nginx.log", cwd=base_dir)
     nginx = Nginx(service=service, port=port, conf_dir=base_dir / "conf")
     wait_until(service, lambda: http_status(f"{nginx.url}/elb-status") == 200, START_TIMEOUT_S, "200 on /elb-status")

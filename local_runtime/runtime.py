@@ -27,7 +27,7 @@ STATE_FILE = "runtime.json"
 DATABASE = "mlflowdb"
 DB_USER = "mlflow"
 MLFLOW_USER = "admin"
-# Every password carries the characters that break URIs, htpasswd lines and shell quoting.
+# Every password carries the characters that break URIs, basic-auth headers and shell quoting.
 AWKWARD_CHARACTERS = "@:/%#'\" "
 
 # Never phone home from this machine, client or server.
@@ -54,6 +54,8 @@ class Runtime:
     # A temporary directory we made is ours to remove on stop.
     remove_base_dir: bool = False
     extra_mlflow_env: dict[str, str] = field(default_factory=dict)
+    # The Flask secret key every MLflow process of the runtime shares (the stack keeps it in Secrets Manager).
+    flask_secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
     # -- what clients need -------------------------------------------------------------------
     @property
@@ -82,8 +84,10 @@ class Runtime:
 
     # -- the mlflow container ----------------------------------------------------------------
     def mlflow_environment(self, database: str | None = None) -> dict[str, str]:
-        """What the task definition gives the mlflow container: the DB secret's fields and the bucket."""
+        """What the task definition gives the mlflow container: the DB secret's fields, the admin
+        credentials, the Flask key and the bucket."""
         db = self.secret_json(self.db_secret)
+        username, password = self.credentials()
         env = {key: value for key, value in os.environ.items() if not key.startswith(("MLFLOW_", "AWS_"))}
         env.update(QUIET_ENVIRONMENT)
         env.update(self.emulator.environment())
@@ -98,6 +102,9 @@ class Runtime:
                 "DATABASE": database or db["dbname"],
                 "BUCKET": self.bucket,
                 "MLFLOW_WORKERS": str(self.workers),
+                "MLFLOW_AUTH_ADMIN_USERNAME": username,
+                "MLFLOW_AUTH_ADMIN_PASSWORD": password,
+                "MLFLOW_FLASK_SERVER_SECRET_KEY": self.flask_secret_key,
             }
         )
         env.update(self.extra_mlflow_env)
@@ -195,7 +202,7 @@ def start(
     extra_mlflow_env: dict[str, str] | None = None,
 ) -> Runtime:
     """Start everything; on any failure, stop what already runs and raise."""
-    for tool in ("nginx", "mariadbd", "openssl", "envsubst"):
+    for tool in ("nginx", "mariadbd", "envsubst"):
         if shutil.which(tool) is None and shutil.which(tool, path="/usr/sbin:/usr/bin") is None:
             raise LocalRuntimeError(f"{tool} is missing: run tools/install-system-deps")
     base = _base_dir(base_dir)
@@ -219,12 +226,9 @@ def start(
         runtime.mariadb = mariadb_module.start(base / "mariadb")
         _publish(runtime, runtime.mariadb)
         runtime.start_mlflow()
-        username, password = runtime.credentials()
         runtime.nginx = nginx_module.start(
             base / "nginx",
             upstream=f"127.0.0.1:{runtime._mlflow().port}",
-            username=username,
-            password=password,
             base_env={key: value for key, value in os.environ.items() if not key.startswith("MLFLOW_")},
         )
         _publish_discovery(runtime)

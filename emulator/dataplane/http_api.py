@@ -5,6 +5,9 @@ Each API listens on its own loopback address (port 80), shown as its ``ApiEndpoi
 only through a deployed ``$default`` stage, a matching route and its integration; the stage's default
 route throttling answers 429, a request over 10 MB 413, an integration slower than its timeout (at most
 30 s) 504, and every request writes one access-log line in the stage's format to its log group.
+The most specific route wins; an ``AWS_IAM`` route answers 403 unless a SigV4 signature of one of the
+emulator's IAM keys checks out (``sigv4``), and the integration's parameter mapping (``mapping``)
+shapes what reaches the listener.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from emulator.dataplane import proxy
+from emulator.dataplane import mapping, proxy, sigv4
 from emulator.dataplane.addresses import AddressPool
 from emulator.dataplane.alb import AlbDataPlane
 
@@ -109,9 +112,10 @@ class HttpApiDataPlane:
     def _dispatch(
         self, handler: proxy.QuietHandler, key: tuple[str, str, str], api: Any, stage: Any, context: dict[str, Any]
     ) -> None:
-        route = _match(api, handler.command, context["path"]) if stage is not None else None
-        if route is None:
+        matched = _match(api, handler.command, context["path"]) if stage is not None else None
+        if matched is None:
             return self._error(handler, context, 404, "Not Found")
+        route, path_parameters = matched
         context["routeKey"] = route.route_key
         if not self._admit(key, stage):
             return self._error(handler, context, 429, "Too Many Requests")
@@ -120,10 +124,19 @@ class HttpApiDataPlane:
             # Clients that send the whole body before reading get the 413 too; beyond that, the connection closes.
             handler.close_connection = not proxy.discard_body(handler, DRAIN_LIMIT)
             return self._error(handler, context, 413, "Request Entity Too Large")
+        if getattr(route, "authorization_type", None) == "AWS_IAM" and not _authorized(handler, key, body, context):
+            return self._error(handler, context, 403, str(context["error.message"]))
         integration = api.integrations.get(str(route.target or "").removeprefix("integrations/"))
         target = self._integration_target(integration)
         if target is None:
             return self._error(handler, context, 500, "Internal Server Error")
+        mapped = mapping.apply(
+            getattr(integration, "request_parameters", None),
+            handler.path,
+            dict(handler.headers.items()),
+            path_parameters,
+            context,
+        )
         timeout = min(MAX_TIMEOUT_S, (integration.timeout_in_millis or 30000) / 1000)
         client = context["identity.sourceIp"]
         extra = {
@@ -134,7 +147,9 @@ class HttpApiDataPlane:
         }
         began = time.monotonic()
         try:
-            status, length = proxy.forward(handler, target, body, timeout, extra, PAYLOAD_LIMIT)
+            status, length = proxy.forward(
+                handler, target, body, timeout, extra, PAYLOAD_LIMIT, (mapped.path, mapped.headers)
+            )
         except TimeoutError:
             context["integrationErrorMessage"] = "Integration timeout"
             return self._error(handler, context, 504, "Gateway Timeout")
@@ -186,25 +201,58 @@ class HttpApiDataPlane:
             _put_log_line(key[0], key[1], arn, line)
 
 
-def _match(api: Any, method: str, path: str) -> Any:
+def _authorized(handler: proxy.QuietHandler, key: tuple[str, str, str], body: bytes, context: dict[str, Any]) -> bool:
+    """Check the SigV4 signature; the verified caller fills ``$context.identity.*`` as API Gateway does."""
+    url = f"http://{handler.headers.get('Host', '')}{handler.path}"
+    try:
+        caller = sigv4.verify(handler.command, url, dict(handler.headers.items()), body, key[1])
+    except sigv4.SignatureError as error:
+        context["error.message"] = str(error)
+        return False
+    context.update(
+        {
+            "identity.userArn": caller.arn,
+            "identity.caller": caller.caller,
+            "identity.accountId": caller.account,
+            "identity.accessKey": caller.access_key,
+            "authorizer.iam.userArn": caller.arn,
+            "authorizer.iam.accountId": caller.account,
+        }
+    )
+    return True
+
+
+def _match(api: Any, method: str, path: str) -> tuple[Any, dict[str, str]] | None:
+    """The most specific route for the request, with its path parameters; ``$default`` when none matches.
+
+    As in API Gateway: a route without a greedy variable beats one with, then the longer route key wins.
+    """
+    candidates = []
     default = None
     for route in list(api.routes.values()):
         if route.route_key == "$default":
             default = route
             continue
         route_method, _space, pattern = route.route_key.partition(" ")
-        if route_method not in ("ANY", method):
-            continue
-        if _path_matches(pattern, path):
-            return route
-    return default
+        parameters = _path_parameters(pattern, path) if route_method in ("ANY", method) else None
+        if parameters is not None:
+            rank = ("+}" not in pattern, len(pattern.split("{", 1)[0]), route_method != "ANY")
+            candidates.append((rank, route, parameters))
+    if candidates:
+        _rank, route, parameters = max(candidates, key=lambda item: item[0])
+        return route, parameters
+    return (default, {}) if default is not None else None
 
 
-def _path_matches(pattern: str, path: str) -> bool:
-    regex = re.escape(pattern)
-    regex = re.sub(r"\\\{[^}]+\\\+\\\}", ".+", regex)
-    regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", regex)
-    return re.fullmatch(regex, path) is not None
+def _path_parameters(pattern: str, path: str) -> dict[str, str] | None:
+    """The route pattern's variables in ``path`` (``{proxy+}`` takes the rest), or None when it does not match."""
+    regex = ""
+    for literal, name, greedy in re.findall(r"([^{]*)(?:\{([A-Za-z0-9_]+)(\+?)\})?", pattern):
+        regex += re.escape(literal)
+        if name:
+            regex += f"(?P<{name}>.+)" if greedy else f"(?P<{name}>[^/]+)"
+    match = re.fullmatch(regex, path)
+    return dict(match.groupdict()) if match is not None else None
 
 
 def _put_log_line(account: str, region: str, arn: str, line: str) -> None:

@@ -113,7 +113,7 @@ def _nginx(
     (workdir / "tmp").mkdir(parents=True, exist_ok=True)
     conf.mkdir(parents=True, exist_ok=True)
     user, group = _identity()
-    # Started as root, nginx would drop its workers to "nobody", who may not read the htpasswd here.
+    # Started as root, nginx would drop its workers to "nobody", who may not read the files here.
     user_line = f"user {user} {group};" if os.geteuid() == 0 else ""
     (conf / "nginx.conf").write_text(NGINX_MAIN_CONF.format(user_line=user_line, base=workdir))
     argv = list(command or ["nginx", "-g", "daemon off;"])
@@ -124,8 +124,6 @@ def _nginx(
     env = {
         "NGINX_TEMPLATE": str(image.source / "mlflow.conf.template"),
         "NGINX_SITE_CONF": str(conf / "mlflow.conf"),
-        "HTPASSWD_FILE": str(conf / "auth" / "htpasswd"),
-        "HTPASSWD_GROUP": group,
         "NGINX_LISTEN": f"{listen_host}:{listen_port}",
         "MLFLOW_UPSTREAM": f"{upstream_host}:{upstream_port}",
     }

@@ -73,20 +73,21 @@ def forward(
     timeout: float,
     extra_headers: dict[str, str],
     response_limit: int | None = None,
+    request: tuple[str, dict[str, str]] | None = None,
 ) -> tuple[int, int]:
     """Send the request to ``target`` and relay the answer; returns (status, response bytes).
 
-    Raises TimeoutError when the target does not answer in time and OSError when it cannot be reached;
+    ``request`` replaces the client's path and headers (a gateway's parameter mapping). Raises
+    TimeoutError when the target does not answer in time and OSError when it cannot be reached;
     ValueError (before anything is relayed) when the response is longer than ``response_limit``.
     """
-    headers = {
-        k: v for k, v in handler.headers.items() if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"
-    }
+    path, sent = request if request is not None else (handler.path, dict(handler.headers.items()))
+    headers = {k: v for k, v in sent.items() if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"}
     headers.update(extra_headers)
     headers["Content-Length"] = str(len(body))
     connection = http.client.HTTPConnection(*target, timeout=timeout)
     try:
-        connection.request(handler.command, handler.path, body=body, headers=headers)
+        connection.request(handler.command, path, body=body, headers=headers)
         response = connection.getresponse()
     except TimeoutError as error:
         connection.close()

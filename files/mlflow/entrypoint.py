@@ -4,21 +4,30 @@
 1. Read the database connection from USERNAME, PASSWORD, HOST, PORT, DATABASE (ECS injects them from
    the database secret) and the artifact bucket from BUCKET.
 2. Wait, for a bounded time, until the database accepts connections.
-3. Create or upgrade MLflow's schema while holding a MySQL named lock, so that tasks starting together
-   take turns: the first migrates, the others find the schema current.
-4. Replace this process with `mlflow server` on 127.0.0.1 (nginx in the same task is the only way in).
+3. Create or upgrade MLflow's schema, and the schema of MLflow's authentication app in its own
+   database (AUTH_DATABASE, default `<DATABASE>_auth`), while holding a MySQL named lock, so that tasks
+   starting together take turns: the first migrates, the others find the schemas current.
+4. Write the auth app's configuration file (its database URI, the default permission) readable by
+   this user only, in the working directory.
+5. Replace this process with `mlflow server --app-name basic-auth` on 127.0.0.1 (nginx in the same
+   task is the only way in). MLflow creates the admin user once, from MLFLOW_AUTH_ADMIN_USERNAME and
+   MLFLOW_AUTH_ADMIN_PASSWORD; MLFLOW_FLASK_SERVER_SECRET_KEY must be the same in every task.
 
-The password never appears in argv (visible in ps) or in the log: the backend store URI reaches
-MLflow through its MLFLOW_BACKEND_STORE_URI environment variable.
+The passwords never appear in argv (visible in ps) or in the log: the backend store URI reaches
+MLflow through its MLFLOW_BACKEND_STORE_URI environment variable, the auth database's URI through the
+configuration file.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -32,6 +41,14 @@ DEFAULT_LOCK_WAIT_S = 600
 FATAL_DB_ERRORS = frozenset({1044, 1045, 1049})
 # MySQL lock names are at most 64 characters.
 LOCK_NAME_MAX = 64
+# The auth database's name is created by this script: a plain MySQL identifier, nothing to quote.
+DATABASE_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
+# MLflow's permissions; a user without an explicit grant on a resource gets the default one.
+PERMISSIONS = ("READ", "USE", "EDIT", "MANAGE", "NO_PERMISSIONS")
+DEFAULT_PERMISSION = "READ"
+AUTH_CONFIG_FILE = "basic_auth.ini"
+# (table, name MLflow gives) -> name used here; see unique_foreign_key_names.
+RENAMED_FOREIGN_KEYS = {("registered_model_permissions", "fk_user_id"): "fk_registered_model_perm_user_id"}
 
 
 class EntrypointError(Exception):
@@ -52,6 +69,16 @@ class Settings:
     cors_allowed_origins: str | None
     db_wait_s: float
     lock_wait_s: int
+    auth: AuthSettings
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    database: str
+    admin_username: str
+    admin_password: str = field(repr=False)
+    secret_key: str = field(repr=False)
+    default_permission: str = DEFAULT_PERMISSION
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
@@ -76,17 +103,39 @@ def _split_list(raw: str | None) -> tuple[str, ...]:
     return tuple(item.strip() for item in (raw or "").split(",") if item.strip())
 
 
+def read_auth_settings(env: Mapping[str, str], database: str) -> AuthSettings:
+    """MLflow's auth app: admin user, shared Flask key, default permission and its own database."""
+    auth_database = env.get("AUTH_DATABASE", "") or f"{database}_auth"
+    if not DATABASE_NAME.fullmatch(auth_database) or auth_database == database:
+        raise EntrypointError(
+            f"AUTH_DATABASE must be 1 to 64 letters, digits or '_' and differ from DATABASE, got {auth_database!r}"
+        )
+    permission = env.get("MLFLOW_AUTH_DEFAULT_PERMISSION", "") or DEFAULT_PERMISSION
+    if permission not in PERMISSIONS:
+        raise EntrypointError(
+            f"MLFLOW_AUTH_DEFAULT_PERMISSION must be one of {', '.join(PERMISSIONS)}, got {permission!r}"
+        )
+    return AuthSettings(
+        database=auth_database,
+        admin_username=_required(env, "MLFLOW_AUTH_ADMIN_USERNAME"),
+        admin_password=_required(env, "MLFLOW_AUTH_ADMIN_PASSWORD"),
+        secret_key=_required(env, "MLFLOW_FLASK_SERVER_SECRET_KEY"),
+        default_permission=permission,
+    )
+
+
 def read_settings(env: Mapping[str, str]) -> Settings:
     """Validate the environment; every problem is reported before anything connects anywhere."""
     bucket = _required(env, "BUCKET")
     if bucket.startswith("s3://") or "/" in bucket:
         raise EntrypointError("BUCKET is a bucket name, not a URI")
+    database = _required(env, "DATABASE")
     return Settings(
         username=_required(env, "USERNAME"),
         password=_required(env, "PASSWORD"),
         host=_required(env, "HOST"),
         port=_integer(env, "PORT", DEFAULT_DB_PORT, 1, 65535),
-        database=_required(env, "DATABASE"),
+        database=database,
         bucket=bucket,
         # The task definition sets it (ecs_service_mlflow_workers); without it, MLflow's own default applies.
         workers=_integer(env, "MLFLOW_WORKERS", 0, 1, 64) if env.get("MLFLOW_WORKERS") else None,
@@ -96,14 +145,18 @@ def read_settings(env: Mapping[str, str]) -> Settings:
         cors_allowed_origins=",".join(_split_list(env.get("MLFLOW_CORS_ALLOWED_ORIGINS"))) or None,
         db_wait_s=float(_integer(env, "DB_WAIT_SECONDS", int(DEFAULT_DB_WAIT_S), 0, 3600)),
         lock_wait_s=_integer(env, "DB_MIGRATION_LOCK_SECONDS", DEFAULT_LOCK_WAIT_S, 1, 3600),
+        auth=read_auth_settings(env, database),
     )
 
 
-def backend_store_uri(settings: Settings) -> str:
-    """The SQLAlchemy URI; user and password are percent-escaped, so '@', ':', '/', '%', '#' are safe."""
+def backend_store_uri(settings: Settings, database: str | None = None) -> str:
+    """The SQLAlchemy URI; user and password are percent-escaped, so '@', ':', '/', '%', '#' are safe.
+
+    ``database`` defaults to the tracking store's; the auth app's lives beside it on the same server.
+    """
     user = quote(settings.username, safe="")
     password = quote(settings.password, safe="")
-    database = quote(settings.database, safe="")
+    database = quote(database or settings.database, safe="")
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     return f"mysql+pymysql://{user}:{password}@{host}:{settings.port}/{database}"
 
@@ -162,7 +215,8 @@ def lock_name(settings: Settings) -> str:
 
 
 def migrate_schema(settings: Settings, lock_connection: Any, uri: str) -> str:
-    """Create or upgrade the schema under a named lock; returns 'created', 'upgraded' or 'current'.
+    """Create or upgrade both schemas under a named lock; returns 'created', 'upgraded' or 'current'
+    (the tracking schema's outcome; the auth schema is brought to MLflow's head revision too).
 
     GET_LOCK is held by ``lock_connection`` until RELEASE_LOCK or until that connection closes (a
     crashed task cannot hold it forever). MLflow's own guard is a file lock: one host only.
@@ -176,7 +230,10 @@ def migrate_schema(settings: Settings, lock_connection: Any, uri: str) -> str:
         raise EntrypointError(f"could not take the schema lock {name!r} within {settings.lock_wait_s} s")
     log(f"schema lock taken after {time.monotonic() - started:.1f} s")
     try:
-        return _create_or_upgrade(uri)
+        outcome = _create_or_upgrade(uri)
+        _create_auth_database(lock_connection, settings.auth.database)
+        _upgrade_auth(backend_store_uri(settings, settings.auth.database))
+        return outcome
     finally:
         with lock_connection.cursor() as cursor:
             cursor.execute("SELECT RELEASE_LOCK(%s)", (name,))
@@ -199,6 +256,80 @@ def _create_or_upgrade(uri: str) -> str:
         engine.dispose()
 
 
+def _create_auth_database(connection: Any, database: str) -> None:
+    # The name matched DATABASE_NAME: no quoting needed beyond the backticks.
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{database}` CHARACTER SET utf8mb4")
+
+
+def _upgrade_auth(uri: str) -> None:
+    # The auth app would migrate in every `mlflow server` start; here it happens once, under the lock.
+    from mlflow.server.auth.db import utils as auth_db_utils
+    from mlflow.store.db import utils as db_utils
+
+    engine = db_utils.create_sqlalchemy_engine(uri)
+    try:
+        with unique_foreign_key_names():
+            auth_db_utils.migrate_if_needed(engine, "head")
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def unique_foreign_key_names() -> Iterator[None]:
+    """Rename the foreign keys MySQL would refuse while MLflow's auth migrations create tables.
+
+    MLflow's first auth migration names the foreign keys of two tables `fk_user_id`; MySQL, Aurora
+    MySQL included, wants constraint names unique in a database and refuses the second table
+    (errno 121; mlflow/mlflow#9642). No later migration refers to that name.
+    """
+    from alembic.operations import Operations
+    from sqlalchemy import ForeignKeyConstraint
+
+    original = Operations.create_table
+
+    def create_table(self: Any, table_name: str, *elements: Any, **kwargs: Any) -> Any:
+        for element in elements:
+            renamed = RENAMED_FOREIGN_KEYS.get((table_name, getattr(element, "name", None)))
+            if renamed and isinstance(element, ForeignKeyConstraint):
+                element.name = renamed
+        return original(self, table_name, *elements, **kwargs)
+
+    Operations.create_table = create_table  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Operations.create_table = original  # type: ignore[method-assign]
+
+
+def auth_config_text(settings: Settings) -> str:
+    """The auth app's configuration file; the admin user comes from MLflow's own environment variables."""
+    import configparser
+    import io
+
+    values = {
+        "default_permission": settings.auth.default_permission,
+        "database_uri": backend_store_uri(settings, settings.auth.database),
+        "authorization_function": "mlflow.server.auth:authenticate_request_basic_auth",
+    }
+    # MLflow reads the file with configparser's interpolation: '%' (percent-escaped URIs) is written '%%'.
+    config = configparser.ConfigParser(interpolation=None)
+    config["mlflow"] = {key: value.replace("%", "%%") for key, value in values.items()}
+    text = io.StringIO()
+    config.write(text)
+    return text.getvalue()
+
+
+def write_auth_config(settings: Settings, directory: Path) -> Path:
+    """Write the file readable by this user only (it holds the database password); replace, never append."""
+    path = directory / AUTH_CONFIG_FILE
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(auth_config_text(settings))
+    return path
+
+
 def allowed_hosts_argument(extra_hosts: tuple[str, ...]) -> str | None:
     """--allowed-hosts replaces MLflow's defaults: keep them (localhost, private addresses) beside ours."""
     if not extra_hosts:
@@ -218,6 +349,9 @@ def server_command(settings: Settings) -> list[str]:
         LISTEN_HOST,
         "--port",
         str(settings.listen_port),
+        # MLflow's users and per-experiment permissions: every request is authenticated by MLflow.
+        "--app-name",
+        "basic-auth",
         # Proxied artifacts: clients upload and download through MLflow (mlflow-artifacts:/ URIs), so
         # notebooks and jobs need only the MLflow credentials, never S3 rights; the task role alone
         # reaches the bucket. The price: artifacts travel through nginx and API Gateway (10 MB per
@@ -238,8 +372,10 @@ def server_command(settings: Settings) -> list[str]:
     return command
 
 
-def server_environment(env: Mapping[str, str], uri: str) -> dict[str, str]:
+def server_environment(env: Mapping[str, str], uri: str, auth_config: Path | None = None) -> dict[str, str]:
     environment = {**env, "MLFLOW_BACKEND_STORE_URI": uri}
+    if auth_config is not None:
+        environment["MLFLOW_AUTH_CONFIG_PATH"] = str(auth_config)
     # MLflow reads these itself and they would override or leak around our arguments.
     for name in ("PASSWORD", "MLFLOW_HOST", "MLFLOW_SERVER_ALLOWED_HOSTS", "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS"):
         environment.pop(name, None)
@@ -255,12 +391,13 @@ def main() -> int:
             outcome = migrate_schema(settings, connection, uri)
         finally:
             connection.close()
+        auth_config = write_auth_config(settings, Path.cwd())
         log(f"schema {outcome}; starting MLflow on {LISTEN_HOST}:{settings.listen_port}")
         command = server_command(settings)
     except EntrypointError as error:
         log(str(error))
         return 1
-    os.execve(sys.executable, command, server_environment(os.environ, uri))  # noqa: S606 - no shell wanted
+    os.execve(sys.executable, command, server_environment(os.environ, uri, auth_config))  # noqa: S606 - no shell wanted
     return 0  # not reached: execve replaces this process
 
 

@@ -15,6 +15,13 @@ from typing import Any
 
 import pytest
 
+from tests.dataplane.auth_checks import (  # noqa: F401 - collected here, on this module's stack
+    auth_users,
+    test_a_read_user_cannot_create_a_run_where_an_edit_user_can,
+    test_an_aws_iam_route_checks_signatures_and_maps_the_path,
+    test_the_admin_sees_both_users_and_wrong_passwords_get_401,
+    test_the_ui_renders_for_a_user_with_a_password_of_their_own,
+)
 from tests.dataplane.conftest import Stack
 from tests.support import browser
 from tests.support.names import names
@@ -173,9 +180,9 @@ def test_a_broken_task_definition_fails_the_rollout_and_rolls_back(stack: Stack)
     service = ecs.describe_services(cluster=cluster, services=[service_name])["services"][0]
     good = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
     containers = [dict(c) for c in good["containerDefinitions"]]
-    nginx = next(c for c in containers if c["name"] == "nginx")
-    nginx["secrets"] = [
-        {**s, "valueFrom": s["valueFrom"].replace(":password::", ":no-such-key::")} for s in nginx["secrets"]
+    mlflow = next(c for c in containers if c["name"] == "mlflow")
+    mlflow["secrets"] = [
+        {**s, "valueFrom": s["valueFrom"].replace(":password::", ":no-such-key::")} for s in mlflow["secrets"]
     ]
     keep = ("family", "taskRoleArn", "executionRoleArn", "networkMode", "requiresCompatibilities", "cpu", "memory")
     broken = ecs.register_task_definition(**{k: good[k] for k in keep if k in good}, containerDefinitions=containers)

@@ -35,6 +35,7 @@ MLFLOW_ENVIRONMENT = {
     "MLFLOW_WORKERS",
     "MLFLOW_SERVER_ENABLE_JOB_EXECUTION",
     "MLFLOW_CORS_ALLOWED_ORIGINS",
+    "MLFLOW_AUTH_DEFAULT_PERMISSION",
 }
 
 
@@ -116,12 +117,13 @@ def test_roles_reach_only_their_resources(emulator: Emulator, deployed: Playbook
     iam = client(emulator, "iam")
     db_arn = _secret(emulator, NAMES["db_secret"])[0]
     mlflow_arn = _secret(emulator, NAMES["mlflow_secret"])[0]
+    flask_arn = _secret(emulator, NAMES["mlflow_flask_secret"])[0]
     execution = NAMES["execution_role"]
     managed = [p["PolicyName"] for p in iam.list_attached_role_policies(RoleName=execution)["AttachedPolicies"]]
     assert managed == ["AmazonECSTaskExecutionRolePolicy"]
     [read] = iam.get_role_policy(RoleName=execution, PolicyName="read-mlflow-secrets")["PolicyDocument"]["Statement"]
     assert read["Action"] == "secretsmanager:GetSecretValue"
-    assert sorted(read["Resource"]) == sorted([db_arn, mlflow_arn])
+    assert sorted(read["Resource"]) == sorted([db_arn, mlflow_arn, flask_arn])
 
     task = NAMES["task_role"]
     assert iam.list_attached_role_policies(RoleName=task)["AttachedPolicies"] == []
@@ -152,16 +154,26 @@ def test_task_definition_holds_no_plaintext_secret(emulator: Emulator, deployed:
 
     db_arn, db = _secret(emulator, NAMES["db_secret"])
     mlflow_arn, web = _secret(emulator, NAMES["mlflow_secret"])
-    referenced = {
-        s["valueFrom"].split(":username::")[0].split(":password::")[0]
-        for c in containers.values()
-        for s in c["secrets"]
+    flask_arn, flask = _secret(emulator, NAMES["mlflow_flask_secret"])
+    referenced = {s["valueFrom"].rsplit(":", 3)[0] for c in containers.values() for s in c.get("secrets", [])}
+    assert referenced == {db_arn, mlflow_arn, flask_arn}
+    # nginx holds no credentials: MLflow's auth app checks them.
+    assert not nginx.get("secrets")
+    sources = {s["name"]: s["valueFrom"] for s in mlflow["secrets"]}
+    assert sources["MLFLOW_AUTH_ADMIN_USERNAME"] == f"{mlflow_arn}:username::"
+    assert sources["MLFLOW_AUTH_ADMIN_PASSWORD"] == f"{mlflow_arn}:password::"
+    assert sources["MLFLOW_FLASK_SERVER_SECRET_KEY"] == f"{flask_arn}:key::"
+    assert {s["name"] for s in mlflow["secrets"]} == {
+        "USERNAME",
+        "PASSWORD",
+        "MLFLOW_AUTH_ADMIN_USERNAME",
+        "MLFLOW_AUTH_ADMIN_PASSWORD",
+        "MLFLOW_FLASK_SERVER_SECRET_KEY",
     }
-    assert referenced == {db_arn, mlflow_arn}
-    assert {s["name"] for s in nginx["secrets"]} == {"MLFLOW_USERNAME", "MLFLOW_PASSWORD"}
-    assert {s["name"] for s in mlflow["secrets"]} == {"USERNAME", "PASSWORD"}
+    assert {e["name"]: e["value"] for e in mlflow["environment"]}["MLFLOW_AUTH_DEFAULT_PERMISSION"] == "READ"
+    assert len(flask["key"]) == 64
     plain = json.dumps(definition)
-    for password in (db["password"], web["password"]):
+    for password in (db["password"], web["password"], flask["key"]):
         assert password not in plain
 
 

@@ -1,4 +1,4 @@
-"""nginx in front of MLflow: who gets in, throttling of failed logins, and what is written down."""
+"""nginx in front of MLflow, whose auth app checks credentials: who gets in, and what is written down."""
 
 from __future__ import annotations
 
@@ -51,30 +51,18 @@ def test_elb_status_needs_no_credentials(runtime: local_runtime.Runtime) -> None
     assert reply.status == 200
 
 
-def test_repeated_failed_logins_are_throttled_but_valid_users_are_not(runtime: local_runtime.Runtime) -> None:
-    # A client address of its own (127.0.0.3), so other tests' 401s do not count against it.
-    username, password = runtime.credentials()
-    wrong = {"Authorization": basic(username, "guess")}
-    statuses = [request(runtime.url, "/", headers=wrong, source="127.0.0.3").status for _attempt in range(20)]
-    assert statuses[:10] == [401] * 10
-    assert statuses[-5:] == [429] * 5
-    # Another address is unaffected, and so is a valid login from the throttled one.
-    assert request(runtime.url, "/", headers=wrong, source="127.0.0.4").status == 401
-    assert (
-        request(runtime.url, "/", headers={"Authorization": basic(username, password)}, source="127.0.0.3").status
-        == 200
-    )
-
-
-def test_htpasswd_holds_a_sha512_crypt_hash_and_no_plaintext(runtime: local_runtime.Runtime) -> None:
-    assert runtime.nginx is not None
-    username, password = runtime.credentials()
-    content = runtime.nginx.htpasswd.read_text()
-    assert content.count("\n") == 1
-    assert content.startswith(f"{username}:$6$")
-    assert password not in content
-    # The password is the awkward kind: every character that breaks URIs, htpasswd lines and quoting.
+def test_only_mlflow_holds_the_credentials_in_a_private_file(runtime: local_runtime.Runtime) -> None:
+    assert runtime.nginx is not None and runtime.mlflow is not None
+    password = runtime.credentials()[1]
+    # The password is the awkward kind: every character that breaks URIs, basic-auth headers and quoting.
     assert set("@:/%#'\" ") <= set(password)
+    for path in runtime.nginx.conf_dir.rglob("*"):
+        assert not path.is_file() or password not in path.read_text(errors="replace")
+    # MLflow's auth configuration holds the database password (in its URI), for MLflow's user only.
+    config = runtime.base_dir / "basic_auth.ini"
+    assert oct(config.stat().st_mode & 0o777) == "0o600"
+    assert "default_permission = READ" in config.read_text()
+    assert password not in runtime.mlflow.service.log.read_text()
 
 
 def test_access_log_holds_no_credentials(runtime: local_runtime.Runtime) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import importlib.util
 import os
 import re
@@ -39,6 +40,9 @@ BASE_ENV = {
     "PORT": "3306",
     "DATABASE": "mlflowdb",
     "BUCKET": "artifacts-bucket",
+    "MLFLOW_AUTH_ADMIN_USERNAME": "admin",
+    "MLFLOW_AUTH_ADMIN_PASSWORD": "admin-" + PASSWORD,
+    "MLFLOW_FLASK_SERVER_SECRET_KEY": "flask-key-0123456789",
 }
 
 
@@ -56,7 +60,19 @@ def test_uri_escapes_credentials_and_round_trips() -> None:
     )
 
 
-@pytest.mark.parametrize("missing", ["USERNAME", "PASSWORD", "HOST", "DATABASE", "BUCKET"])
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "USERNAME",
+        "PASSWORD",
+        "HOST",
+        "DATABASE",
+        "BUCKET",
+        "MLFLOW_AUTH_ADMIN_USERNAME",
+        "MLFLOW_AUTH_ADMIN_PASSWORD",
+        "MLFLOW_FLASK_SERVER_SECRET_KEY",
+    ],
+)
 def test_missing_settings_are_named(missing: str) -> None:
     env = {**BASE_ENV, missing: ""}
     with pytest.raises(entrypoint.EntrypointError, match=f"{missing} is missing or empty"):
@@ -87,6 +103,37 @@ def test_server_command_listens_on_loopback_and_proxies_artifacts() -> None:
     assert "MLFLOW_HOST" not in env
     assert env["MLFLOW_BACKEND_STORE_URI"] == "mysql+pymysql://u:p@h/d"
     assert env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] == "false"
+
+
+def test_the_server_runs_the_auth_app_configured_by_a_private_file(tmp_path: Path) -> None:
+    settings = entrypoint.read_settings({**BASE_ENV, "MLFLOW_AUTH_DEFAULT_PERMISSION": "EDIT"})
+    command = entrypoint.server_command(settings)
+    assert command[command.index("--app-name") + 1] == "basic-auth"
+    path = entrypoint.write_auth_config(settings, tmp_path)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    config = configparser.ConfigParser()  # as MLflow reads it, with interpolation
+    config.read(path)
+    assert config["mlflow"]["default_permission"] == "EDIT"
+    auth_uri = make_url(config["mlflow"]["database_uri"])
+    assert (auth_uri.database, auth_uri.password) == ("mlflowdb_auth", PASSWORD)
+    # The admin user comes from MLflow's own environment variables, never the file.
+    assert "admin_password" not in config["mlflow"] and BASE_ENV["MLFLOW_AUTH_ADMIN_PASSWORD"] not in path.read_text()
+    env = entrypoint.server_environment(BASE_ENV, "mysql+pymysql://u:p@h/d", path)
+    assert env["MLFLOW_AUTH_CONFIG_PATH"] == str(path)
+    assert env["MLFLOW_FLASK_SERVER_SECRET_KEY"] == BASE_ENV["MLFLOW_FLASK_SERVER_SECRET_KEY"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("MLFLOW_AUTH_DEFAULT_PERMISSION", "WRITE", "MLFLOW_AUTH_DEFAULT_PERMISSION must be one of READ, USE"),
+        ("AUTH_DATABASE", "auth-db", "AUTH_DATABASE must be 1 to 64 letters"),
+        ("AUTH_DATABASE", "mlflowdb", "differ from DATABASE"),
+    ],
+)
+def test_bad_auth_settings_are_refused(name: str, value: str, message: str) -> None:
+    with pytest.raises(entrypoint.EntrypointError, match=message):
+        entrypoint.read_settings({**BASE_ENV, name: value})
 
 
 def test_allowed_hosts_keep_mlflows_defaults_and_cors_origins_pass_through() -> None:
@@ -137,6 +184,7 @@ def _pins(path: Path) -> dict[str, str]:
     for line in path.read_text().splitlines():
         if "==" in line and not line.startswith("#"):
             name, version = line.split("==")
+            name = name.split("[", 1)[0]  # mlflow[auth] pins mlflow
             pins[re.sub(r"[-_.]+", "-", name).lower()] = version.strip()
     return pins
 

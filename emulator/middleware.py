@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from werkzeug.wrappers import Response
 
-from emulator import faults
+from emulator import clock, faults
 from emulator.request import AwsRequest
 
 CONTROL_PREFIX = "/__emulator/"
@@ -106,6 +106,8 @@ class EmulatorMiddleware:
             return _json({"cleared": True})
         if command == "faults":
             return _faults(environ, method)
+        if command == "clock":
+            return clock.control(environ, method)
         # An extension may publish its own state at /__emulator/<its name> (the data plane does).
         for extension in self.extensions:
             control = getattr(extension, "control", None)

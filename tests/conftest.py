@@ -22,5 +22,7 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[launcher.Emul
     """One emulator process for the test session, on its own state directory."""
     state_dir = tmp_path_factory.mktemp("emulator")
     running = launcher.start(state_dir)
+    # Tests that want a fresh account's role propagation (D2) use an emulator of their own.
+    running.age_account()
     yield running
     launcher.stop(state_dir)

@@ -11,7 +11,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from emulator import launcher
-from tests.emulator.strict_support import Network, client, recorded, unique
+from tests.emulator.strict_support import Network, client, recorded, service_drained, unique
 
 LISTENER_PORT = 80
 
@@ -155,6 +155,7 @@ def _tear_down(stack: Stack) -> None:
     ecs = client(emulator, "ecs")
     ecs.update_service(cluster=stack.cluster, service="mlflow", desiredCount=0)
     ecs.delete_service(cluster=stack.cluster, service="mlflow")
+    service_drained(emulator, stack.cluster, "mlflow")
     ecs.deregister_task_definition(taskDefinition=f"{stack.family}:1")
     elbv2 = client(emulator, "elbv2")
     elbv2.delete_listener(ListenerArn=stack.listener_arn)
@@ -169,6 +170,7 @@ def _tear_down(stack: Stack) -> None:
     rds.delete_db_cluster(DBClusterIdentifier=stack.db_cluster, SkipFinalSnapshot=True)
     rds.delete_db_subnet_group(DBSubnetGroupName=stack.db_subnet_group)
     ec2.delete_nat_gateway(NatGatewayId=stack.nat_id)
+    stack.net.nat_gateway_gone(stack.nat_id)
     ec2.release_address(AllocationId=stack.allocation_id)
     ec2.disassociate_route_table(AssociationId=stack.association_id)
     ec2.delete_route_table(RouteTableId=stack.route_table_id)

@@ -1,4 +1,7 @@
-"""The emulator's modeled AWS time: real time since start plus what clients' sleeps advanced it by.
+"""The emulator's modeled AWS time: what clients' sleeps advanced it by, plus AWS's latency per request.
+
+Modeled time does not depend on how fast this machine runs the playbook: each AWS request costs
+``REQUEST_S`` (AWS's typical API latency) and each sleep its length; nothing else passes.
 
 Lifecycles and leftovers (``emulator.lifecycle``) are timed on it, so a NAT gateway that AWS takes five
 minutes to make available costs five minutes of modeled time, not of real time: ``ansible-playbook`` and
@@ -22,6 +25,8 @@ CLOCK_ENV = "MLFLOW_EMULATOR_CLOCK"
 _REAL = "real"
 # Sleeps longer than any one wait the collection makes are a client bug: refuse them.
 MAX_ADVANCE_S = 3600.0
+# A typical AWS control-plane call, as a client sees it.
+REQUEST_S = 0.15
 
 
 class VirtualClock:
@@ -33,9 +38,15 @@ class VirtualClock:
         self._lock = threading.Lock()
 
     def now(self) -> float:
-        """Modeled seconds since the emulator started."""
+        """Modeled seconds since the emulator started (real ones with a real clock)."""
         with self._lock:
-            return self._real() - self._start + self._offset
+            return self._offset if self.virtual else self._real() - self._start
+
+    def request(self) -> None:
+        """An AWS request was answered: AWS's latency passes."""
+        if self.virtual:
+            with self._lock:
+                self._offset += REQUEST_S
 
     def advance(self, seconds: float) -> float:
         """Move modeled time on by ``seconds`` (a client's sleep) when virtual; returns the new time."""

@@ -74,10 +74,12 @@ class _Setting:
     def __init__(self) -> None:
         self._override: str | None = None
         self._lock = threading.Lock()
+        self.generation = 0  # bumped by every set: a seeded sequence starts over
 
     def set(self, text: str | None) -> None:
         with self._lock:
             self._override = text
+            self.generation += 1
 
     def current(self, environ: Mapping[str, str] | None = None) -> Faults:
         with self._lock:

@@ -71,6 +71,7 @@ class EmulatorMiddleware:
         if path.startswith(CONTROL_PREFIX):
             return self._control(environ, path[len(CONTROL_PREFIX) :])(environ, start_response)
         request = AwsRequest.from_environ(environ)
+        clock.CLOCK.request()
         for extension in self.extensions:
             response = extension.handle(request)
             if response is not None:

@@ -30,6 +30,8 @@ STRICT: tuple[str, ...] = (
 )
 
 ENABLED: tuple[str, ...] = (
+    # Throttling and 5xx on request (MLFLOW_EMULATOR_FAULTS); answers nothing unless asked to.
+    "injected_faults",
     *LIFECYCLES,
     "sagemaker_studio",
     "s3_secure_transport",

@@ -25,10 +25,10 @@ requirements:
 
 import json
 import os
-from typing import Any
 import urllib.parse
-import urllib.request
+from typing import Any
 
+from ansible.module_utils.urls import open_url
 from ansible.plugins.callback import CallbackBase
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -44,7 +44,7 @@ def clock_url(environ: Any) -> str | None:
 def read_clock(url: str) -> float | None:
     """Modeled seconds, or None when the emulator does not answer."""
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only (clock_url)
+        with open_url(url, timeout=5, use_proxy=False) as response:  # loopback only (clock_url)
             return float(json.loads(response.read())["modeled_seconds"])
     except (OSError, ValueError, KeyError):
         return None

@@ -33,6 +33,7 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "task_eni": (30, 90),
         "ecs_service_drain": (60, 180),  # 1-3 min of connection draining
         "ecs_slr_propagation": (15, 45),  # the ECS service-linked role, after the first cluster
+        "target_health": (30, 90),  # a new task's target passes HealthyThresholdCount checks
     },
     "slow": {
         "nat_gateway": (330, 600),  # the 5-10 min tail
@@ -43,6 +44,7 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "task_eni": (90, 240),
         "ecs_service_drain": (180, 300),
         "ecs_slr_propagation": (45, 120),
+        "target_health": (90, 180),
     },
 }
 # Kinds the faults setting can drive into their failed state (docs/emulator.md).

@@ -18,6 +18,7 @@ LIFECYCLES: tuple[str, ...] = (
     "leftovers",
     "nat_gateways",
     "ecs_lifecycles",
+    "target_health",
 )
 
 # AWS's dependency rules on deletes (emulator.strict); off with MLFLOW_EMULATOR_STRICT=0.

@@ -4,8 +4,8 @@
   (``ecs_slr_propagation``), CreateService fails with AWS's InvalidParameterException.
 - DeleteService leaves the service ``DRAINING`` for its draining time (``ecs_service_drain``) before it is
   ``INACTIVE`` (moto makes it INACTIVE at once).
-- Once a service is INACTIVE its tasks are still stopping a little while: DeleteCluster fails with
-  ClusterContainsTasksException until they have (``ecs_tasks_stop``, the task interfaces' time).
+- While a deleted service drains its tasks are still active: DeleteCluster fails with
+  ClusterContainsTasksException until the service is INACTIVE.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from emulator.responses import json_error
 NAME = "ecs_lifecycles"
 SLR = "ecs_slr_propagation"
 DRAIN = "ecs_service_drain"
-TASKS_STOP = "task_eni"
 
 
 def _wrap_backend() -> None:
@@ -63,17 +62,23 @@ def create_service(request: AwsRequest) -> Response | None:
 
 
 def describe_services(request: AwsRequest) -> None:
-    """Draining services the clock has passed become INACTIVE; their tasks start stopping then."""
+    """Draining services the clock has passed (and a client saw DRAINING) become INACTIVE."""
     for service in list(moto_state.backend("ecs", request).services.values()):
         if service.status == "DRAINING" and ENGINE.observe(DRAIN, service.arn) != PENDING:
             service.status = "INACTIVE"
-            ENGINE.track(TASKS_STOP, f"cluster:{service.cluster_name}")
 
 
 def delete_cluster(request: AwsRequest) -> Response | None:
     cluster = str(request.json().get("cluster", "default")).rsplit("/", 1)[-1]
-    key = f"cluster:{cluster}"
-    if ENGINE.known(TASKS_STOP, key) and ENGINE.lingering(TASKS_STOP, key):
+    draining = [
+        service
+        for service in list(moto_state.backend("ecs", request).services.values())
+        if service.cluster_name == cluster and service.status == "DRAINING"
+    ]
+    for service in draining:
+        if not ENGINE.lingering(DRAIN, service.arn):
+            service.status = "INACTIVE"
+    if any(service.status == "DRAINING" for service in draining):
         return json_error("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.")
     return None
 

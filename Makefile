@@ -10,7 +10,7 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 COLLECTION_LINK := .collections/ansible_collections/mlops/mlflow_aws
 
-.PHONY: demo demo-stop test venv venv-test collections emulator emulator-stop lint sanity pytest molecule system-deps build clean
+.PHONY: demo demo-stop test soak venv venv-test collections emulator emulator-stop lint sanity pytest molecule system-deps build clean
 
 # The data plane runs what the stack describes (ECS tasks, Aurora on MariaDB, ALB, HTTP API) on loopback.
 # A second `make demo` finds the emulator and the stack running, and the play changes nothing.
@@ -66,6 +66,11 @@ sanity: venv-test
 # One file a worker: each worker has its own emulator, and the playbook suites mostly wait.
 pytest: venv-test collections
 	pytest -n 3 --dist loadfile
+
+# A hostile AWS (throttle=0.1, 5xx=0.05) over several seeds, deploy and teardown each: long, so never in
+# make test. SOAK_SEEDS="1 2 3" and SOAK_TIERS=vpc,aurora,... choose the runs.
+soak: venv-test collections
+	pytest -n 2 -m soak tests/soak
 
 # Teardown scenarios (extensions/molecule), offline, each against its own emulator. SCENARIO=<name> runs one.
 SCENARIO ?=

@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 FAULTS_ENV = "MLFLOW_EMULATOR_FAULTS"
-_SEPARATORS = re.compile(r"[;\s]+")
+_SEPARATORS = re.compile(r"[;,\s]+")
+_KINDS = re.compile(r"[+,]")
 
 
 @dataclass(frozen=True)
@@ -35,21 +36,34 @@ class Faults:
             return True
         return target is not None and f"{operation}:{target}" in self.failures
 
+    def option(self, key: str, default: str) -> str:
+        """The last value given for ``key`` (``profile=slow``, ``seed=7``), else ``default``."""
+        values = [value for name, value in self.other if name == key]
+        return values[-1] if values else default
+
     def describe(self) -> dict[str, object]:
         return {"fail": sorted(self.failures), "other": [f"{key}={value}" for key, value in self.other]}
 
 
 def parse(text: str | None) -> Faults:
-    """The faults a setting names; an empty or missing setting names none."""
+    """The faults a setting names; an empty or missing setting names none.
+
+    Items are separated by ``,``, ``;`` or white space; ``fail=`` names kinds separated by ``+`` (a bare
+    name right after a ``fail=`` item, as in ``fail=a,b``, is one more kind).
+    """
     failures: set[str] = set()
     other: list[tuple[str, str]] = []
+    after_fail = False
     for item in _SEPARATORS.split(text or ""):
         key, sep, value = item.partition("=")
-        if not sep or not key:
+        if not sep:
+            if after_fail and key:
+                failures.add(key)
             continue
-        if key == "fail":
-            failures.update(name for name in value.split(",") if name)
-        else:
+        after_fail = key == "fail"
+        if after_fail:
+            failures.update(name for name in _KINDS.split(value) if name)
+        elif key:
             other.append((key, value))
     return Faults(frozenset(failures), tuple(other))
 
@@ -60,10 +74,12 @@ class _Setting:
     def __init__(self) -> None:
         self._override: str | None = None
         self._lock = threading.Lock()
+        self.generation = 0  # bumped by every set: a seeded sequence starts over
 
     def set(self, text: str | None) -> None:
         with self._lock:
             self._override = text
+            self.generation += 1
 
     def current(self, environ: Mapping[str, str] | None = None) -> Faults:
         with self._lock:

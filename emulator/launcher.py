@@ -20,6 +20,10 @@ START_TIMEOUT_S = 60.0
 # The data plane stops its tasks and databases first.
 STOP_TIMEOUT_S = 60.0
 REQUESTS_PATH = "/__emulator/requests"
+CLOCK_PATH = "/__emulator/clock"
+# sitecustomize that turns client sleeps into modeled time (emulator.clock); never on the emulator's own path.
+VIRTUAL_TIME_DIR = str(Path(__file__).resolve().parent / "virtual_time")
+CLOCK_URL_ENV = "MLFLOW_EMULATOR_CLOCK_URL"
 
 # Dummy credentials: the emulator accepts any, and they can never authenticate against AWS.
 CLIENT_ENVIRONMENT = {
@@ -42,8 +46,13 @@ class Emulator:
     state_dir: Path
 
     def environment(self) -> dict[str, str]:
-        """What a client process needs to reach this emulator, and only it."""
-        return {**CLIENT_ENVIRONMENT, "AWS_ENDPOINT_URL": self.url}
+        """What a client process needs to reach this emulator, and only it, with its sleeps on modeled time."""
+        return {
+            **CLIENT_ENVIRONMENT,
+            "AWS_ENDPOINT_URL": self.url,
+            CLOCK_URL_ENV: f"{self.url}{CLOCK_PATH}",
+            "PYTHONPATH": _pythonpath(VIRTUAL_TIME_DIR),
+        }
 
     def client(self, service: str, **credentials: str | None) -> Any:
         """A boto3 client of this emulator, with its credentials and region (never the user's).
@@ -74,6 +83,19 @@ class Emulator:
         """The request log, oldest first: service, action and status of every request it answered."""
         return self.control("GET", REQUESTS_PATH)
 
+    def modeled_seconds(self) -> float:
+        """The emulator's modeled AWS time (emulator.clock), in seconds since it started."""
+        return float(self.control("GET", CLOCK_PATH)["modeled_seconds"])
+
+    def advance(self, seconds: float) -> float:
+        """Let ``seconds`` of modeled AWS time pass (leftovers go, lifecycles move on); the new time."""
+        return float(self.control("POST", CLOCK_PATH, {"advance": seconds})["modeled_seconds"])
+
+    def age_account(self) -> None:
+        """An account that is not fresh: the ECS service-linked role exists and has propagated."""
+        self.client("iam").create_service_linked_role(AWSServiceName="ecs.amazonaws.com")
+        self.advance(3600)
+
     def clear_requests(self) -> None:
         self.control("DELETE", REQUESTS_PATH)
 
@@ -91,7 +113,8 @@ def start(state_dir: Path = DEFAULT_STATE_DIR) -> Emulator:
     state_file = state_dir / STATE_FILE_NAME
     state_file.unlink(missing_ok=True)
     log = (state_dir / "emulator.log").open("ab")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {key: value for key, value in os.environ.items() if key != CLOCK_URL_ENV}
+    env["PYTHONPATH"] = _pythonpath(str(PROJECT_ROOT))
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "emulator", "serve", "--state-dir", str(state_dir)],
         stdout=log,
@@ -142,6 +165,12 @@ def stop(state_dir: Path = DEFAULT_STATE_DIR) -> bool:
         os.kill(pid, signal.SIGKILL)
     state_file.unlink(missing_ok=True)
     return True
+
+
+def _pythonpath(first: str) -> str:
+    """``first``, then the inherited PYTHONPATH without the virtual-time directory."""
+    inherited = [entry for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry]
+    return os.pathsep.join([first, *(entry for entry in inherited if entry not in (first, VIRTUAL_TIME_DIR))])
 
 
 def healthy(url: str) -> bool:

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from werkzeug.wrappers import Response
 
-from emulator import faults
+from emulator import clock, faults
 from emulator.request import AwsRequest
 
 CONTROL_PREFIX = "/__emulator/"
@@ -71,6 +71,7 @@ class EmulatorMiddleware:
         if path.startswith(CONTROL_PREFIX):
             return self._control(environ, path[len(CONTROL_PREFIX) :])(environ, start_response)
         request = AwsRequest.from_environ(environ)
+        clock.CLOCK.request()
         for extension in self.extensions:
             response = extension.handle(request)
             if response is not None:
@@ -106,6 +107,8 @@ class EmulatorMiddleware:
             return _json({"cleared": True})
         if command == "faults":
             return _faults(environ, method)
+        if command == "clock":
+            return clock.control(environ, method)
         # An extension may publish its own state at /__emulator/<its name> (the data plane does).
         for extension in self.extensions:
             control = getattr(extension, "control", None)

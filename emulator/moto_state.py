@@ -40,7 +40,12 @@ def live_enis(ec2: Any) -> Iterator[Any]:
     moto keeps the interface of a deleted NAT gateway (with the EIP mapped on it) and of a stopped
     ECS task; AWS removes them, so they hold nothing back.
     """
-    gone = _deleted_nat_gateway_enis(ec2) | _stopped_task_enis(ec2)
+    from emulator import lifecycle
+
+    # With lifecycles on, emulator.behaviours.leftovers removes them once AWS would have.
+    if lifecycle.enabled():
+        return iter(list(ec2.enis.values()))
+    gone = _deleted_nat_gateway_enis(ec2) | stopped_task_enis(ec2)
     return (eni for eni in list(ec2.enis.values()) if eni.id not in gone)
 
 
@@ -48,7 +53,7 @@ def _deleted_nat_gateway_enis(ec2: Any) -> set[str]:
     return {nat._eni.id for nat in list(ec2.nat_gateways.values()) if nat.state in ("deleting", "deleted")}
 
 
-def _stopped_task_enis(ec2: Any) -> set[str]:
+def stopped_task_enis(ec2: Any) -> set[str]:
     from moto.backends import get_backend
 
     ecs = get_backend("ecs")[ec2.account_id][ec2.region_name]

@@ -22,4 +22,6 @@ install_collection_finder(ROOT)
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[launcher.Emulator]:
     """One emulator process for the test session, on its own state directory."""
     with own_emulator(tmp_path_factory, "emulator") as running:
+        # Tests that want a fresh account's role propagation (D2) use an emulator of their own.
+        running.age_account()
         yield running

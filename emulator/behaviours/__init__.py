@@ -8,8 +8,18 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 
+from emulator import lifecycle
 from emulator.middleware import Extension
 from emulator.strict import strict_enabled
+
+# AWS's time (emulator.lifecycle): off with MLFLOW_EMULATOR_LIFECYCLES=0. First, so expired leftovers are
+# gone before a strict rule looks.
+LIFECYCLES: tuple[str, ...] = (
+    "leftovers",
+    "nat_gateways",
+    "ecs_lifecycles",
+    "target_health",
+)
 
 # AWS's dependency rules on deletes (emulator.strict); off with MLFLOW_EMULATOR_STRICT=0.
 STRICT: tuple[str, ...] = (
@@ -21,6 +31,9 @@ STRICT: tuple[str, ...] = (
 )
 
 ENABLED: tuple[str, ...] = (
+    # Throttling and 5xx on request (MLFLOW_EMULATOR_FAULTS); answers nothing unless asked to.
+    "injected_faults",
+    *LIFECYCLES,
     "sagemaker_studio",
     "s3_secure_transport",
     "ecs_tags",
@@ -35,10 +48,9 @@ ENABLED: tuple[str, ...] = (
 
 
 def selected(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
-    """The enabled extensions, less the strict ones when the environment turns strictness off."""
-    if strict_enabled(environ):
-        return ENABLED
-    return tuple(name for name in ENABLED if name not in STRICT)
+    """The enabled extensions, less the strict ones and the lifecycles when the environment turns them off."""
+    off = (() if strict_enabled(environ) else STRICT) + (() if lifecycle.enabled(environ) else LIFECYCLES)
+    return tuple(name for name in ENABLED if name not in off)
 
 
 def load(names: tuple[str, ...] = ENABLED) -> list[Extension]:

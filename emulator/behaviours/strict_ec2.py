@@ -41,7 +41,8 @@ def _subnet_holders(request: AwsRequest, subnet_id: str) -> list[str]:
     holders = [
         nat.id
         for nat in list(ec2.nat_gateways.values())
-        if nat.subnet_id == subnet_id and nat.state not in _GONE_STATES
+        # A failed NAT gateway has no interface left (emulator.behaviours.nat_gateways): it holds nothing.
+        if nat.subnet_id == subnet_id and nat.state not in (*_GONE_STATES, "failed")
     ]
     holders += [eni.id for eni in live_enis(ec2) if eni.subnet is not None and eni.subnet.id == subnet_id]
     holders += [

@@ -39,10 +39,30 @@ def recorded(emulator: launcher.Emulator) -> Any:
     entries.extend(emulator.requests()[before:])
 
 
+# Long enough for every leftover AWS keeps after a delete (emulator.lifecycle's slow profile).
+AWS_CLEANUP_S = 3600
+
+
+def aws_time_passes(emulator: launcher.Emulator) -> None:
+    """Modeled time for AWS to finish what a delete started (interfaces, mapped addresses, draining)."""
+    emulator.advance(AWS_CLEANUP_S)
+
+
+def service_drained(emulator: launcher.Emulator, cluster: str, service: str) -> None:
+    """After DeleteService: the service drains (DRAINING, seen once) until INACTIVE, and its tasks stop."""
+    ecs = client(emulator, "ecs")
+    ecs.describe_services(cluster=cluster, services=[service])
+    aws_time_passes(emulator)
+    status = ecs.describe_services(cluster=cluster, services=[service])["services"][0]["status"]
+    assert status == "INACTIVE", status
+    aws_time_passes(emulator)
+
+
 class Network:
     """A VPC with two subnets in two zones, made fresh for one test."""
 
     def __init__(self, emulator: launcher.Emulator) -> None:
+        self.emulator = emulator
         self.ec2 = client(emulator, "ec2")
         self.vpc_id = self.ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
         self.subnet_ids = [
@@ -51,6 +71,14 @@ class Network:
             ]
             for index, zone in enumerate(["us-east-1a", "us-east-1b"])
         ]
+
+    def nat_gateway_gone(self, nat_id: str) -> None:
+        """After DeleteNatGateway: AWS's deletion time and the EIP's unmapping pass (two describes: a
+        client sees ``deleting`` at least once)."""
+        aws_time_passes(self.emulator)
+        for _attempt in range(2):
+            self.ec2.describe_nat_gateways(NatGatewayIds=[nat_id])
+        aws_time_passes(self.emulator)
 
     @property
     def subnet_id(self) -> str:

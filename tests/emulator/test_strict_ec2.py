@@ -8,11 +8,13 @@ from emulator import launcher
 from tests.emulator.strict_support import (
     Network,
     aurora_cluster,
+    aws_time_passes,
     client,
     fargate_task_definition,
     mysql_instance,
     recorded,
     refused,
+    service_drained,
     unique,
 )
 
@@ -52,6 +54,7 @@ def test_subnet_with_nat_gateway(net: Network) -> None:
     error = refused(net.ec2.delete_subnet, DEPENDENCY, SubnetId=net.subnet_id)
     assert error.response["Error"]["Message"] == f"The subnet '{net.subnet_id}' has dependencies and cannot be deleted."
     net.ec2.delete_nat_gateway(NatGatewayId=nat_id)
+    net.nat_gateway_gone(nat_id)
     net.ec2.delete_subnet(SubnetId=net.subnet_id)
 
 
@@ -66,6 +69,7 @@ def test_subnet_with_load_balancer(emulator: launcher.Emulator, net: Network) ->
     lb_arn = _load_balancer(emulator, net, [net.security_group()])
     refused(net.ec2.delete_subnet, DEPENDENCY, SubnetId=net.subnet_ids[1])
     client(emulator, "elbv2").delete_load_balancer(LoadBalancerArn=lb_arn)
+    aws_time_passes(emulator)
     net.ec2.delete_subnet(SubnetId=net.subnet_ids[1])
 
 
@@ -73,6 +77,7 @@ def test_subnet_with_vpc_link(emulator: launcher.Emulator, net: Network) -> None
     link_id = _vpc_link(emulator, net, [net.security_group()])
     refused(net.ec2.delete_subnet, DEPENDENCY, SubnetId=net.subnet_id)
     client(emulator, "apigatewayv2").delete_vpc_link(VpcLinkId=link_id)
+    aws_time_passes(emulator)
     net.ec2.delete_subnet(SubnetId=net.subnet_id)
 
 
@@ -124,6 +129,7 @@ def test_group_used_by_load_balancer(emulator: launcher.Emulator, net: Network) 
     lb_arn = _load_balancer(emulator, net, [group])
     refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)
     client(emulator, "elbv2").delete_load_balancer(LoadBalancerArn=lb_arn)
+    aws_time_passes(emulator)
     net.ec2.delete_security_group(GroupId=group)
 
 
@@ -143,6 +149,7 @@ def test_group_used_by_ecs_service(emulator: launcher.Emulator, net: Network) ->
     )
     refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)
     ecs.delete_service(cluster=cluster, service="svc", force=True)
+    service_drained(emulator, cluster, "svc")
     net.ec2.delete_security_group(GroupId=group)
 
 
@@ -166,6 +173,7 @@ def test_group_used_by_vpc_link(emulator: launcher.Emulator, net: Network) -> No
     link_id = _vpc_link(emulator, net, [group])
     refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)
     client(emulator, "apigatewayv2").delete_vpc_link(VpcLinkId=link_id)
+    aws_time_passes(emulator)
     net.ec2.delete_security_group(GroupId=group)
 
 
@@ -235,6 +243,7 @@ def test_igw_detach_with_nat_gateway_address(net: Network) -> None:
     error = refused(net.ec2.detach_internet_gateway, DEPENDENCY, InternetGatewayId=igw_id, VpcId=net.vpc_id)
     assert error.response["Error"]["Message"].startswith(f"Network {net.vpc_id} has some mapped public address(es).")
     net.ec2.delete_nat_gateway(NatGatewayId=nat_id)
+    net.nat_gateway_gone(nat_id)
     net.ec2.detach_internet_gateway(InternetGatewayId=igw_id, VpcId=net.vpc_id)
 
 
@@ -260,6 +269,7 @@ def test_igw_detach_with_internet_facing_load_balancer(emulator: launcher.Emulat
     )["LoadBalancers"][0]["LoadBalancerArn"]
     refused(net.ec2.detach_internet_gateway, DEPENDENCY, InternetGatewayId=igw_id, VpcId=net.vpc_id)
     elbv2.delete_load_balancer(LoadBalancerArn=public_arn)
+    aws_time_passes(emulator)
     net.ec2.detach_internet_gateway(InternetGatewayId=igw_id, VpcId=net.vpc_id)
     elbv2.delete_load_balancer(LoadBalancerArn=internal_arn)
 
@@ -287,6 +297,7 @@ def test_release_of_address_held_by_nat_gateway(net: Network) -> None:
     nat_id, allocation_id = _nat_gateway(net)
     refused(net.ec2.release_address, "InvalidIPAddress.InUse", AllocationId=allocation_id)
     net.ec2.delete_nat_gateway(NatGatewayId=nat_id)
+    net.nat_gateway_gone(nat_id)
     net.ec2.release_address(AllocationId=allocation_id)
     assert not net.ec2.describe_addresses(Filters=[{"Name": "allocation-id", "Values": [allocation_id]}])["Addresses"]
 
@@ -356,6 +367,9 @@ def test_subnet_with_running_task_interface(emulator: launcher.Emulator, net: Ne
     refused(net.ec2.delete_subnet, DEPENDENCY, SubnetId=net.subnet_id)
     refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)
     ecs.stop_task(cluster=cluster, task=task_arn, reason="test")
+    # A stopped task's interface lingers a while, as on AWS.
+    refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)
+    aws_time_passes(emulator)
     net.ec2.delete_security_group(GroupId=group)
     net.ec2.delete_subnet(SubnetId=net.subnet_id)
 

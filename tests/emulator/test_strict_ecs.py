@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from emulator import launcher
-from tests.emulator.strict_support import client, refused, unique
+from tests.emulator.strict_support import client, refused, service_drained, unique
 
 
 def test_cluster_with_active_service(emulator: launcher.Emulator) -> None:
@@ -18,6 +18,7 @@ def test_cluster_with_active_service(emulator: launcher.Emulator) -> None:
         assert error.response["Error"]["Message"] == "The Cluster cannot be deleted while Services are active."
     ecs.update_service(cluster=cluster, service="svc", desiredCount=0)
     ecs.delete_service(cluster=cluster, service="svc")
+    service_drained(emulator, cluster, "svc")
     assert ecs.delete_cluster(cluster=cluster)["cluster"]["status"] == "INACTIVE"
 
 

@@ -12,7 +12,15 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from emulator import launcher
-from tests.emulator.strict_support import Network, aurora_cluster, client, fargate_task_definition, recorded, unique
+from tests.emulator.strict_support import (
+    Network,
+    aurora_cluster,
+    client,
+    fargate_task_definition,
+    recorded,
+    service_drained,
+    unique,
+)
 from tests.support.teardown_order import teardown_steps
 
 LISTENER_PORT = 80
@@ -173,7 +181,7 @@ def _delete_steps(stack: Stack) -> dict[str, Callable[[], None]]:
         "aurora amazon.aws.rds_subnet_group:absent": lambda: rds.delete_db_subnet_group(
             DBSubnetGroupName=stack.db_subnet_group
         ),
-        "vpc amazon.aws.ec2_vpc_nat_gateway:absent": lambda: ec2.delete_nat_gateway(NatGatewayId=stack.nat_id),
+        "vpc amazon.aws.ec2_vpc_nat_gateway:absent": lambda: _delete_nat_gateway(ec2, stack),
         "vpc amazon.aws.ec2_eip:absent": lambda: ec2.release_address(AllocationId=stack.allocation_id),
         "vpc amazon.aws.ec2_vpc_route_table:absent": lambda: _delete_route_table(ec2, stack),
         "vpc amazon.aws.ec2_vpc_igw:absent": lambda: _delete_internet_gateway(ec2, stack),
@@ -190,6 +198,12 @@ def _delete_steps(stack: Stack) -> dict[str, Callable[[], None]]:
 def _delete_ecs_service(ecs: Any, stack: Stack) -> None:
     ecs.update_service(cluster=stack.cluster, service="mlflow", desiredCount=0)
     ecs.delete_service(cluster=stack.cluster, service="mlflow")
+    service_drained(stack.emulator, stack.cluster, "mlflow")
+
+
+def _delete_nat_gateway(ec2: Any, stack: Stack) -> None:
+    ec2.delete_nat_gateway(NatGatewayId=stack.nat_id)
+    stack.net.nat_gateway_gone(stack.nat_id)
 
 
 def _delete_load_balancer(elbv2: Any, stack: Stack) -> None:

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Where the outputs role writes <stack>.json when a run starts in ROOT (the default working directory).
 OUTPUTS = ROOT / "outputs"
 BIN = Path(sys.executable).parent
+_MODELED = re.compile(r"^Modeled AWS time: (\d+\.\d) min$", re.MULTILINE)
 _RECAP = re.compile(r"^localhost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.MULTILINE)
 
 
@@ -36,6 +37,13 @@ class PlaybookRun:
     @property
     def failed(self) -> bool:
         return self.returncode != 0
+
+    @property
+    def modeled_minutes(self) -> float:
+        """The modeled AWS time the run printed at its end (plugins/callback/modeled_time.py)."""
+        match = _MODELED.search(self.output)
+        assert match, f"no modeled AWS time at the end of the run:\n{self.output[-2000:]}"
+        return float(match.group(1))
 
     def _recap(self) -> re.Match[str]:
         match = _RECAP.search(self.output)
@@ -81,5 +89,10 @@ def record_figure(name: str, run: PlaybookRun) -> None:
     with (path.parent / "playbook-figures.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers record side by side
         figures = json.loads(path.read_text()) if path.exists() else {}
-        figures[name] = {"seconds": round(run.seconds, 1), "aws_requests": len(run.requests), "changed": run.changed}
+        figures[name] = {
+            "seconds": round(run.seconds, 1),
+            "modeled_aws_minutes": run.modeled_minutes,
+            "aws_requests": len(run.requests),
+            "changed": run.changed,
+        }
         path.write_text(json.dumps(figures, indent=2) + "\n")

@@ -35,5 +35,7 @@ def fake_aws(module_emulator: launcher.Emulator, monkeypatch: pytest.MonkeyPatch
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(waiter, "sleep", lambda _seconds: None)
     emulator.reset()
+    # A reset account is fresh: let ECS's service-linked role propagate, as in an account in use.
+    emulator.age_account()
     emulator.clear_requests()
     return emulator

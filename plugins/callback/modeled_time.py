@@ -1,0 +1,73 @@
+# Copyright: mlops.mlflow_aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Callback modeled_time: the modeled AWS time a run took, when it ran against the emulator."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: modeled_time
+type: aggregate
+short_description: Prints the modeled AWS time of a run against the project's emulator
+version_added: 0.3.0
+author:
+  - mlops.mlflow_aws maintainers (!UNKNOWN)
+description:
+  - >-
+    Against the project's AWS emulator on loopback, AWS's durations (a NAT gateway becoming available, a
+    service draining) pass on a modeled clock, and the waits of the run advance it instead of sleeping.
+    At the end of the run this prints C(Modeled AWS time: <minutes> min), the modeled time between the
+    start and the end of the playbook.
+  - Silent unless E(MLFLOW_EMULATOR_CLOCK_URL) is an C(http) address on loopback, so it never reaches AWS
+    or any other host.
+requirements:
+  - enable in the C(callbacks_enabled) setting of C(ansible.cfg)
+"""
+
+import json
+import os
+import urllib.parse
+from typing import Any
+
+from ansible.module_utils.urls import open_url
+from ansible.plugins.callback import CallbackBase
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def clock_url(environ: Any) -> str | None:
+    """The emulator's clock endpoint when it is on loopback, else None."""
+    url = environ.get("MLFLOW_EMULATOR_CLOCK_URL", "")
+    parts = urllib.parse.urlsplit(url)
+    return url if parts.scheme == "http" and parts.hostname in _LOOPBACK else None
+
+
+def read_clock(url: str) -> float | None:
+    """Modeled seconds, or None when the emulator does not answer."""
+    try:
+        with open_url(url, timeout=5, use_proxy=False) as response:  # loopback only (clock_url)
+            return float(json.loads(response.read())["modeled_seconds"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = "aggregate"
+    CALLBACK_NAME = "mlops.mlflow_aws.modeled_time"
+    CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._url = clock_url(os.environ)
+        self._started: float | None = None
+
+    def v2_playbook_on_start(self, playbook: Any) -> None:
+        if self._url:
+            self._started = read_clock(self._url)
+
+    def v2_playbook_on_stats(self, stats: Any) -> None:
+        if self._started is None:
+            return
+        ended = read_clock(self._url) if self._url else None
+        if ended is not None:
+            self._display.display(f"Modeled AWS time: {(ended - self._started) / 60:.1f} min")

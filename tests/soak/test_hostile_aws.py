@@ -1,0 +1,45 @@
+"""A hostile AWS, several seeds (make soak, not make test): throttling and 5xx answers on every service.
+
+Each seed gets an emulator of its own with ``throttle=0.1,5xx=0.05,seed=<n>``; the full stack is
+deployed and torn down, and the teardown must leave nothing of it.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+
+import pytest
+
+from emulator import launcher
+from tests.support.playbooks import client, run_playbook
+
+pytestmark = pytest.mark.soak
+
+SEEDS = [int(seed) for seed in os.environ.get("SOAK_SEEDS", "1 2 3").split()]
+TIERS = os.environ.get("SOAK_TIERS", "vpc,aurora,ecs_service,http_api")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_deploy_and_teardown_survive_throttling_and_server_errors(
+    tmp_path_factory: pytest.TempPathFactory, seed: int
+) -> None:
+    state_dir = tmp_path_factory.mktemp(f"hostile-{seed}")
+    emulator = launcher.start(state_dir)
+    try:
+        setting = f"throttle=0.1,5xx=0.05,seed={seed}".encode()
+        request = urllib.request.Request(f"{emulator.url}/__emulator/faults", data=setting, method="PUT")
+        urllib.request.urlopen(request).close()
+        stack = {"mlflow_stack_name": f"hostile{seed}"}
+        deploy = run_playbook(emulator, "site.yml", "--tags", TIERS, extra_vars=stack)
+        assert not deploy.failed, deploy.output[-4000:]
+        purge = {**stack, "mlflow_teardown_purge_data": True}
+        teardown = run_playbook(emulator, "teardown.yml", "--tags", TIERS, extra_vars=purge)
+        assert not teardown.failed, teardown.output[-4000:]
+        urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/__emulator/faults", method="DELETE")).close()
+        tagged = client(emulator, "resourcegroupstaggingapi").get_resources(
+            TagFilters=[{"Key": "mlflow:stack", "Values": [stack["mlflow_stack_name"]]}]
+        )["ResourceTagMappingList"]
+        assert [r["ResourceARN"] for r in tagged if ":secretsmanager:" not in r["ResourceARN"]] == []
+    finally:
+        launcher.stop(state_dir)

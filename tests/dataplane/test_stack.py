@@ -239,11 +239,6 @@ def test_two_services_run_side_by_side(stack: Stack) -> None:
     ecs.delete_cluster(cluster="dptest-second")
 
 
-# Known defect, not hidden: the redeploy from the final snapshot stops at the circuit breaker (its tasks
-# fail their health checks). The test stays in the suite and turns green when that is fixed.
-@pytest.mark.xfail(
-    reason="known: a stack restored from the final snapshot fails its tasks' health checks", strict=False
-)
 def test_data_survives_teardown_and_a_restore_from_the_final_snapshot(
     mlflow_user: Stack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

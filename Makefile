@@ -10,7 +10,7 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 COLLECTION_LINK := .collections/ansible_collections/mlops/mlflow_aws
 
-.PHONY: demo demo-stop test soak venv venv-test collections emulator emulator-stop lint sanity pytest molecule system-deps build clean
+.PHONY: demo demo-stop bench test soak venv venv-test collections emulator emulator-stop lint sanity pytest molecule system-deps build clean
 
 # The data plane runs what the stack describes (ECS tasks, Aurora on MariaDB, ALB, HTTP API) on loopback.
 # A second `make demo` finds the emulator and the stack running, and the play changes nothing.
@@ -23,6 +23,11 @@ demo: system-deps venv-test collections
 
 demo-stop:
 	$(BIN)/python -m emulator stop
+
+# Figures for docs/dataplane.md (not a test): make demo from nothing running to the first authenticated
+# 200, the demo's resident memory, and the endpoint's latency against one task's MLflow. The demo keeps running.
+bench: system-deps venv-test collections
+	$(BIN)/python tools/demo-bench $(STACK)
 
 test: system-deps venv-test collections lint sanity molecule pytest
 

@@ -65,7 +65,10 @@ class AuroraDataPlane:
         dumps.mkdir(parents=True, exist_ok=True)
         with (dumps / f"{snapshot.lower()}.sql").open("wb") as out:
             subprocess.run(  # noqa: S603 - Debian's own tool
-                server.client("mariadb-dump", "--all-databases", "--single-transaction", "--routines"),
+                # --flush-privileges: the dump's users (the master user) must be live once it is loaded.
+                server.client(
+                    "mariadb-dump", "--all-databases", "--single-transaction", "--routines", "--flush-privileges"
+                ),
                 stdout=out,
                 stderr=subprocess.DEVNULL,
                 check=True,

@@ -100,6 +100,8 @@ class DataPlane:
                     "address": t.local.address,
                     "healthy": t.local.healthy,
                     "stoppedReason": t.local.stopped_reason,
+                    # container port -> where it listens here (MLflow's 5000 is on 127.0.0.1)
+                    "listen": {str(port): f"{host}:{at}" for port, (host, at) in t.local.listen.items()},
                 }
                 for t in self.ecs.tasks()
             ],

@@ -186,11 +186,13 @@ class LocalTask:
         if not check or now < container.next_check:
             return
         interval = float(check.get("interval", 30))
-        container.next_check = now + (interval if container.health == "HEALTHY" else min(interval, 2.0))
+        starting = now - container.started_at < float(check.get("startPeriod", 0)) and container.health != "HEALTHY"
+        # Failures that count are `interval` apart, as on ECS: `retries` of them take retries x interval.
+        container.next_check = now + (min(interval, 2.0) if starting else interval)
         if self._probe(check):
             container.health, container.failures = "HEALTHY", 0
             return
-        if now - container.started_at < float(check.get("startPeriod", 0)) and container.health != "HEALTHY":
+        if starting:
             return
         container.failures += 1
         if container.failures >= int(check.get("retries", 3)):

@@ -53,17 +53,22 @@ def start_dataplane_emulator(state_dir: Path) -> launcher.Emulator:
         return launcher.start(state_dir)
 
 
+def deploy(emulator: launcher.Emulator, name: str, *args: str, **extra_vars: Any) -> Stack:
+    """site.yml for stack ``name``; the Stack as its outputs and credentials secret describe it."""
+    run = run_playbook(emulator, "site.yml", *args, extra_vars={"mlflow_stack_name": name, **extra_vars})
+    assert not run.failed, run.output[-4000:]
+    outputs = json.loads((OUTPUTS / f"{name}.json").read_text())
+    secret = emulator.client("secretsmanager").get_secret_value(SecretId=outputs["credentials_secret_name"])
+    credentials = json.loads(secret["SecretString"])
+    return Stack(name, emulator, outputs, credentials["username"], credentials["password"])
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     state_dir = tmp_path_factory.mktemp("dataplane-emulator")
     emulator = start_dataplane_emulator(state_dir)
     try:
-        run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK})
-        assert not run.failed, run.output[-4000:]
-        outputs = json.loads((OUTPUTS / f"{STACK}.json").read_text())
-        secret = emulator.client("secretsmanager").get_secret_value(SecretId=outputs["credentials_secret_name"])
-        credentials = json.loads(secret["SecretString"])
-        yield Stack(STACK, emulator, outputs, credentials["username"], credentials["password"])
+        yield deploy(emulator, STACK)
     finally:
         launcher.stop(state_dir)
 

@@ -86,3 +86,27 @@ def test_health_check_urls_reach_the_tasks_listeners(tmp_path: Path) -> None:
     assert task._translate("curl -fsS http://127.0.0.1/elb-status") == "curl -fsS http://127.100.16.2:80/elb-status"
     assert task._translate("urlopen('http://127.0.0.1:5000/health')") == "urlopen('http://127.0.0.1:41000/health')"
     assert task._translate("http://localhost:9999/x") == "http://localhost:9999/x"
+
+
+def test_health_check_failures_after_the_start_period_count_an_interval_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on ECS, `retries` failures after the start period take retries x interval, not a burst."""
+    from emulator.dataplane import task as task_module
+
+    check = {"command": ["CMD", "false"], "interval": 15, "retries": 3, "startPeriod": 60}
+    container = task_module.Container(definition={"name": "mlflow", "healthCheck": check})
+    task = LocalTask("t", {}, "127.100.16.2", tmp_path, ACCOUNT, REGION, {})
+    monkeypatch.setattr(task, "_probe", lambda _check: False)
+    clock = {"now": 0.0}
+    monkeypatch.setattr(task_module.time, "monotonic", lambda: clock["now"])
+    unhealthy_at = None
+    for second in range(200):
+        clock["now"] = float(second)
+        try:
+            task._health_check(container)
+        except task_module.TaskFailure:
+            unhealthy_at = second
+            break
+    assert container.health == "UNHEALTHY"
+    assert unhealthy_at is not None and unhealthy_at >= 60 + 2 * 15

@@ -102,6 +102,8 @@ class Runtime:
                 "DATABASE": database or db["dbname"],
                 "BUCKET": self.bucket,
                 "MLFLOW_WORKERS": str(self.workers),
+                # What the task definition sets (ecs_service_mlflow_job_execution): the image has no default.
+                "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
                 "MLFLOW_AUTH_ADMIN_USERNAME": username,
                 "MLFLOW_AUTH_ADMIN_PASSWORD": password,
                 "MLFLOW_FLASK_SERVER_SECRET_KEY": self.flask_secret_key,

@@ -234,12 +234,33 @@ def test_outputs_are_published(emulator: Emulator, deployed: PlaybookRun) -> Non
     assert parameters[f"{NAMES['parameter_path']}/ecs-service"] == NAMES["ecs_service"]
 
 
+def _registered_targets(emulator: Emulator) -> set[str]:
+    elb = client(emulator, "elbv2")
+    group = elb.describe_target_groups(Names=[NAMES["target_group"]])["TargetGroups"][0]
+    return {
+        t["Target"]["Id"]
+        for t in elb.describe_target_health(TargetGroupArn=group["TargetGroupArn"])["TargetHealthDescriptions"]
+    }
+
+
+def _register_task_address(emulator: Emulator) -> str:
+    """What ECS does for a task of the service: its address becomes a target of the group."""
+    elb = client(emulator, "elbv2")
+    group = elb.describe_target_groups(Names=[NAMES["target_group"]])["TargetGroups"][0]
+    address = "10.0.3.77"
+    elb.register_targets(TargetGroupArn=group["TargetGroupArn"], Targets=[{"Id": address, "Port": 80}])
+    return address
+
+
 def test_second_run_changes_nothing(emulator: Emulator, deployed: PlaybookRun) -> None:
     revision = _task_definition(emulator)["revision"]
+    task_address = _register_task_address(emulator)
     run = run_playbook(emulator, "site.yml", *UP_TO_ECS_SERVICE, extra_vars={"mlflow_stack_name": STACK})
     assert not run.failed, run.output[-5000:]
     record_figure("no-op re-run (vpc to ecs_service)", run)
     assert run.changed == 0, run.output[-8000:]
+    # The tasks ECS registered stay in the group: a re-run must not take the service out of the ALB.
+    assert task_address in _registered_targets(emulator)
     assert _started_builds(run) == 0, "images whose tag is in ECR are never built again"
     assert _task_definition(emulator)["revision"] == revision
 

@@ -39,7 +39,7 @@ $(VENV)/.runtime-installed: requirements.txt constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements.txt
 	touch $@
 
-$(VENV)/.test-installed: $(VENV)/.runtime-installed requirements-test.txt constraints.txt
+$(VENV)/.test-installed: $(VENV)/.runtime-installed requirements-test.txt files/mlflow/requirements.txt files/mlflow/constraints.txt constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements-test.txt
 	touch $@
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from tests.dataplane.auth_checks import (  # noqa: F401 - collected here, on this module's stack
+# Collected here, so that they run on this module's stack.
+from tests.dataplane.auth_checks import (  # noqa: F401  # pylint: disable=unused-import
     auth_users,
     test_a_read_user_cannot_create_a_run_where_an_edit_user_can,
     test_an_aws_iam_route_checks_signatures_and_maps_the_path,

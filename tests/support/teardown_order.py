@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +34,19 @@ def _flatten(tasks: list[dict[str, Any]], directory: Path, role: str) -> Iterato
         if "block" in task:
             yield from _flatten(task["block"], directory, role)
         elif any(key in task for key in _INCLUDES):
-            path = directory / next(task[key] for key in _INCLUDES if key in task)
+            path = directory / _first(task, _INCLUDES)
             yield from _flatten(_load(path), path.parent, role)
         elif any(key in task for key in _ROLE_IMPORTS):
-            imported = next(task[key] for key in _ROLE_IMPORTS if key in task)
+            imported = _first(task, _ROLE_IMPORTS)
             name = imported["name"].removeprefix(_COLLECTION)
             path = ROOT / "roles" / name / "tasks" / f"{imported.get('tasks_from', 'main')}.yml"
             yield from _flatten(_load(path), path.parent, name)
         else:
             yield role, task
+
+
+def _first(task: dict[str, Any], keys: Iterable[str]) -> Any:
+    return next(task[key] for key in keys if key in task)
 
 
 def _load(path: Path) -> list[dict[str, Any]]:

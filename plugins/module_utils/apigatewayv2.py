@@ -8,6 +8,7 @@ info function) from the matching module_utils file; errors come back as ``AwsErr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import (
@@ -17,7 +18,7 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import (
     to_snake,
 )
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.manager import ResourceManager
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPlan
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPlan, matches
 
 # Maps whose keys are data (tag names, parameter mappings), not AWS field names: never snake_cased.
 _DATA_KEYS = ["Tags", "RequestParameters", "ResponseParameters", "StageVariables", "RouteSettings"]
@@ -67,6 +68,23 @@ def resource_arn(aws: Any, path: str) -> str:
     return f"arn:{aws.meta.partition}:apigateway:{aws.meta.region_name}::{path}"
 
 
+def described(
+    module: Any, id_option: str, get_one: Callable[[Any, str], dict | None], find_all: Callable[[Any], list[dict]]
+) -> list[dict]:
+    """What an *_info module returns: the resource ``id_option`` names (if given) or all of them, kept when
+    they match the ``name`` and ``tags`` options, snake_cased."""
+    params = module.params
+    aws = apigw_client(module)
+    if params[id_option]:
+        one = get_one(aws, params[id_option])
+        found = [one] if one else []
+    else:
+        found = find_all(aws)
+    return [
+        snake(r) for r in found if params["name"] in (None, r.get("Name")) and matches(r.get("Tags"), params["tags"])
+    ]
+
+
 def apply_tag_plan(aws: Any, arn: str, plan: TagPlan) -> None:
     plan.apply(
         lambda keys: call(aws, "untag_resource", "remove tags", ResourceArn=arn, TagKeys=keys),
@@ -90,3 +108,17 @@ class ApiGatewayManager(ResourceManager):
 
     def returned(self, resource: Any) -> dict:
         return snake(resource)
+
+    def planned_update(self, current: dict, changes: dict, clearable: str, clear: bool) -> dict | None:
+        """``current`` after ``changes``, the tag plan and removing the setting ``clearable`` when ``clear``
+        (the user gave it as ``{}``); None when nothing changes. Sets ``changes``, ``clear`` and ``tags``."""
+        self.changes = changes
+        self.clear = clear and bool(current.get(clearable))
+        self.tags = TagPlan.of(current.get("Tags"), self.params["tags"], self.params["purge_tags"])
+        if not (self.changes or self.clear or self.tags.changed):
+            return None
+        planned = merged(current, self.changes)
+        planned["Tags"] = self.tags.after
+        if self.clear:
+            planned.pop(clearable, None)
+        return planned

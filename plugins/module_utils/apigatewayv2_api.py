@@ -8,16 +8,13 @@ from typing import Any
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import (
     ApiGatewayManager,
-    apigw_client,
     apply_tag_plan,
     changed_fields,
+    described,
     list_all,
-    merged,
     resource_arn,
-    snake,
 )
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import call, call_or_none, only_one, strip_none
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPlan, matches
 
 _CORS_KEYS = {
     "allow_credentials": "AllowCredentials",
@@ -67,22 +64,14 @@ class HttpApiManager(ApiGatewayManager):
         return call(self.client, "create_api", "create API", **self.plan_create())
 
     def plan_update(self, current: dict) -> dict | None:
-        self.changes = changed_fields(self.desired, current)
-        self.remove_cors = self.cors == {} and bool(current.get("CorsConfiguration"))
-        self.tags = TagPlan.of(current.get("Tags"), self.params["tags"], self.params["purge_tags"])
-        if not (self.changes or self.remove_cors or self.tags.changed):
-            return None
-        planned = merged(current, self.changes)
-        planned["Tags"] = self.tags.after
-        if self.remove_cors:
-            planned.pop("CorsConfiguration", None)
-        return planned
+        changes = changed_fields(self.desired, current)
+        return self.planned_update(current, changes, "CorsConfiguration", self.cors == {})
 
     def update(self, current: dict, planned: dict) -> dict:
         api_id = current["ApiId"]
         if self.changes:
             call(self.client, "update_api", "update API", ApiId=api_id, **self.changes)
-        if self.remove_cors:
+        if self.clear:
             call(self.client, "delete_cors_configuration", "remove CORS", ApiId=api_id)
         apply_tag_plan(self.client, resource_arn(self.client, "/apis/" + api_id), self.tags)
         return call(self.client, "get_api", "read API", ApiId=api_id)
@@ -91,13 +80,9 @@ class HttpApiManager(ApiGatewayManager):
         call(self.client, "delete_api", "delete API", ApiId=current["ApiId"])
 
 
+def _get_api(aws: Any, api_id: str) -> dict | None:
+    return call_or_none(aws, "get_api", "NotFoundException", "read API", ApiId=api_id)
+
+
 def describe_http_apis(module: Any) -> dict:
-    params = module.params
-    aws = apigw_client(module)
-    if params["api_id"]:
-        api = call_or_none(aws, "get_api", "NotFoundException", "read API", ApiId=params["api_id"])
-        apis = [api] if api else []
-    else:
-        apis = find_http_apis(aws)
-    apis = [a for a in apis if params["name"] in (None, a.get("Name")) and matches(a.get("Tags"), params["tags"])]
-    return {"changed": False, "apis": [snake(a) for a in apis]}
+    return {"apis": described(module, "api_id", _get_api, find_http_apis)}

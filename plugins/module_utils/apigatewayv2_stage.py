@@ -10,11 +10,9 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 impo
     ApiGatewayManager,
     apply_tag_plan,
     changed_fields,
-    merged,
     resource_arn,
 )
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError, call, call_or_none, strip_none
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPlan
 
 
 def _route_settings(option: dict | None) -> dict | None:
@@ -69,25 +67,19 @@ class StageManager(ApiGatewayManager):
         return call(self.client, "create_stage", "create stage", ApiId=self.params["api_id"], **self.plan_create())
 
     def plan_update(self, current: dict) -> dict | None:
-        self.changes = changed_fields(self.desired, current)
-        if "DefaultRouteSettings" in self.changes:
+        changes = changed_fields(self.desired, current)
+        if "DefaultRouteSettings" in changes:
             # UpdateStage replaces the settings object: send the merged one so unmanaged fields survive.
-            settings = {**current.get("DefaultRouteSettings", {}), **self.changes["DefaultRouteSettings"]}
-            self.changes["DefaultRouteSettings"] = settings
-        self.remove_logs = self.logs == {} and bool(current.get("AccessLogSettings"))
-        self.tags = TagPlan.of(current.get("Tags"), self.params["tags"], self.params["purge_tags"])
-        if not (self.changes or self.remove_logs or self.tags.changed):
-            return None
-        planned = merged(current, self.changes)
-        planned["Tags"] = self.tags.after
-        if self.remove_logs:
-            planned.pop("AccessLogSettings", None)
-        return planned
+            changes["DefaultRouteSettings"] = {
+                **current.get("DefaultRouteSettings", {}),
+                **changes["DefaultRouteSettings"],
+            }
+        return self.planned_update(current, changes, "AccessLogSettings", self.logs == {})
 
     def update(self, current: dict, planned: dict) -> dict:
         if self.changes:
             call(self.client, "update_stage", "update stage", **self.ids, **self.changes)
-        if self.remove_logs:
+        if self.clear:
             call(self.client, "delete_access_log_settings", "turn off access logging", **self.ids)
         arn = resource_arn(self.client, "/apis/{ApiId}/stages/{StageName}".format(**self.ids))
         apply_tag_plan(self.client, arn, self.tags)

@@ -8,12 +8,11 @@ from typing import Any
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 import (
     ApiGatewayManager,
-    apigw_client,
     apply_tag_plan,
     changed_fields,
+    described,
     list_all,
     resource_arn,
-    snake,
 )
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import (
     AwsError,
@@ -21,7 +20,7 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import (
     call_or_none,
     only_one,
 )
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPlan, matches
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPlan
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.waiter import Waiter, gone
 
 _FAILED = ("FAILED", "INACTIVE", "DELETING")
@@ -180,16 +179,4 @@ class VpcLinkManager(ApiGatewayManager):
 
 
 def describe_vpc_links(module: Any) -> dict:
-    params = module.params
-    aws = apigw_client(module)
-    if params["vpc_link_id"]:
-        link = _get_link(aws, params["vpc_link_id"])
-        links = [link] if link else []
-    else:
-        links = find_vpc_links(aws)
-    links = [
-        link
-        for link in links
-        if params["name"] in (None, link.get("Name")) and matches(link.get("Tags"), params["tags"])
-    ]
-    return {"changed": False, "vpc_links": [snake(link) for link in links]}
+    return {"vpc_links": described(module, "vpc_link_id", _get_link, find_vpc_links)}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError, aws_errors, call, client
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError, aws_errors, call
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.manager import ResourceManager
 
 # The parameters that identify one scalable target, in boto3's spelling.
@@ -30,10 +30,10 @@ class ScalableTargetManager(ResourceManager):
     """A target is identified by namespace, resource id and dimension; RegisterScalableTarget creates or updates."""
 
     result_key = "scalable_target"
+    service = "application-autoscaling"
 
     def __init__(self, module: Any) -> None:
         super().__init__(module)
-        self.client = client(module, "application-autoscaling")
         self.identity = {boto: self.params[name] for name, boto in _IDENTITY}
 
     def ensure(self) -> dict:

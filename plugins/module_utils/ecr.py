@@ -83,11 +83,11 @@ class RepositoryTagsManager(ResourceManager):
     """The tags of an existing repository (community.aws.ecs_ecr creates it); the diff shows the tags only."""
 
     result_key = "repository"
+    service = "ecr"
 
-    def __init__(self, module: Any) -> None:
-        super().__init__(module)
-        self.client = client(module, "ecr")
-        self.name = self.params["name"]
+    @property
+    def name(self) -> str:
+        return self.params["name"]
 
     def find(self) -> dict[str, Any] | None:
         found = call_or_none(

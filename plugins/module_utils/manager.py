@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import client
+
 
 class ResourceManager:
     result_key = "resource"
+    service = ""  # the boto3 service of ``self.client``; none when empty
 
     def __init__(self, module: Any) -> None:
         self.module = module
+        self.client = client(module, self.service) if self.service else None
         self.params = module.params
         self.check_mode = bool(module.check_mode)
         self.changed = False

@@ -148,22 +148,26 @@ def _rds_tags(rds: Any, arn: str) -> dict[str, str]:
     return boto3_tag_list_to_ansible_dict(rds.list_tags_for_resource(ResourceName=arn, aws_retry=True)["TagList"])
 
 
-def _db_subnet_group(client: Callable[[str], Any], name: str) -> list[Found]:
-    rds = client("rds")
-    try:
-        group = rds.describe_db_subnet_groups(DBSubnetGroupName=name, aws_retry=True)["DBSubnetGroups"][0]
-    except is_boto3_error_code("DBSubnetGroupNotFoundFault"):
-        return []
-    return [(name, group["DBSubnetGroupArn"], _rds_tags(rds, group["DBSubnetGroupArn"]))]
+def _rds_named(operation: str, name_param: str, key: str, arn_key: str, missing: str) -> Callable[..., list[Found]]:
+    """A finder for an RDS resource looked up by name, whose tags are read by its ARN."""
+
+    def find(client: Callable[[str], Any], name: str) -> list[Found]:
+        rds = client("rds")
+        try:
+            resource = getattr(rds, operation)(aws_retry=True, **{name_param: name})[key][0]
+        except is_boto3_error_code(missing):
+            return []
+        return [(name, resource[arn_key], _rds_tags(rds, resource[arn_key]))]
+
+    return find
 
 
-def _db_cluster(client: Callable[[str], Any], name: str) -> list[Found]:
-    rds = client("rds")
-    try:
-        cluster = rds.describe_db_clusters(DBClusterIdentifier=name, aws_retry=True)["DBClusters"][0]
-    except is_boto3_error_code("DBClusterNotFoundFault"):
-        return []
-    return [(name, cluster["DBClusterArn"], _rds_tags(rds, cluster["DBClusterArn"]))]
+_db_subnet_group = _rds_named(
+    "describe_db_subnet_groups", "DBSubnetGroupName", "DBSubnetGroups", "DBSubnetGroupArn", "DBSubnetGroupNotFoundFault"
+)
+_db_cluster = _rds_named(
+    "describe_db_clusters", "DBClusterIdentifier", "DBClusters", "DBClusterArn", "DBClusterNotFoundFault"
+)
 
 
 def _db_cluster_snapshots(client: Callable[[str], Any], cluster: str) -> list[Found]:

@@ -44,10 +44,7 @@ def find_domain(aws: Any, domain_id: str | None, domain_name: str | None) -> dic
 
 class DomainManager(ResourceManager):
     result_key = "domain"
-
-    def __init__(self, module: Any) -> None:
-        super().__init__(module)
-        self.client = sagemaker_client(module)
+    service = "sagemaker"
 
     def find(self) -> dict | None:
         return find_domain(self.client, self.params.get("domain_id"), self.params.get("domain_name"))

@@ -32,13 +32,12 @@ APP_DONE = ("Deleted",)
 
 class UserProfileManager(ResourceManager):
     result_key = "user_profile"
+    service = "sagemaker"
 
     def __init__(self, module: Any) -> None:
         super().__init__(module)
-        self.client = sagemaker_client(module)
         self.domain_id = self.params["domain_id"]
         self.name = self.params["user_profile_name"]
-        self.extra: dict[str, Any] = {}
 
     def _describe(self) -> dict | None:
         return with_tags(self.client, describe_user_profile(self.client, self.domain_id, self.name), "UserProfileArn")

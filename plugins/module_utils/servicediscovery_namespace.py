@@ -34,10 +34,10 @@ class NamespaceManager(ResourceManager):
     """state=present/absent of a private DNS namespace; the diff is in the module's option names."""
 
     result_key = "namespace"
+    service = "servicediscovery"
 
     def __init__(self, module: Any) -> None:
         super().__init__(module)
-        self.client = sd_client(module)
         self.route53 = route53_client(module)
 
     def ensure(self) -> dict:

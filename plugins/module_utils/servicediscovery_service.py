@@ -50,6 +50,18 @@ def validate_service_params(params: dict[str, Any]) -> None:
             raise AwsError(f"dns_config.dns_records ttl {record['ttl']} is outside 0..2147483647")
 
 
+def dns_request(dns_config: dict[str, Any]) -> dict[str, Any]:
+    """The module's dns_config (option or view) as AWS's DnsConfig."""
+    records = [{"Type": r["type"], "TTL": r["ttl"]} for r in dns_config["dns_records"]]
+    return {"RoutingPolicy": dns_config["routing_policy"], "DnsRecords": records}
+
+
+def dns_view(dns: dict[str, Any]) -> dict[str, Any]:
+    """AWS's DnsConfig in the module's option names."""
+    records = [{"type": r["Type"], "ttl": r["TTL"]} for r in dns.get("DnsRecords", [])]
+    return {"routing_policy": dns.get("RoutingPolicy", "MULTIVALUE"), "dns_records": records}
+
+
 def service_view(raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
     """The managed fields of a service, in the module's option names (the shape of the diff)."""
     dns = raw.get("DnsConfig") or {}
@@ -62,10 +74,7 @@ def service_view(raw: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
         "tags": dict(tags),
     }
     if dns:
-        view["dns_config"] = {
-            "routing_policy": dns.get("RoutingPolicy", "MULTIVALUE"),
-            "dns_records": [{"type": r["Type"], "ttl": r["TTL"]} for r in dns.get("DnsRecords", [])],
-        }
+        view["dns_config"] = dns_view(dns)
     return view
 
 
@@ -77,10 +86,7 @@ def desired_service_view(params: dict[str, Any], current: dict[str, Any] | None)
     if params["description"] is not None:
         view["description"] = params["description"]
     if params["dns_config"] is not None:
-        view["dns_config"] = {
-            "routing_policy": params["dns_config"]["routing_policy"],
-            "dns_records": [{"type": r["type"], "ttl": r["ttl"]} for r in params["dns_config"]["dns_records"]],
-        }
+        view["dns_config"] = dns_view(dns_request(params["dns_config"]))
     if params["health_check_custom_config"] is not None:
         view["health_check_custom_config"] = True
     elif not current:
@@ -134,10 +140,7 @@ class ServiceManager(ResourceManager):
     """state=present/absent of a Cloud Map service; the diff is in the module's option names."""
 
     result_key = "service"
-
-    def __init__(self, module: Any) -> None:
-        super().__init__(module)
-        self.client = sd_client(module)
+    service = "servicediscovery"
 
     def ensure(self) -> dict:
         with aws_errors(f"manage Cloud Map service {self.params['name']}"):
@@ -232,10 +235,7 @@ class ServiceManager(ResourceManager):
         if params["description"] is not None:
             request["Description"] = params["description"]
         if params["dns_config"] is not None:
-            request["DnsConfig"] = {
-                "RoutingPolicy": params["dns_config"]["routing_policy"],
-                "DnsRecords": [{"Type": r["type"], "TTL": r["ttl"]} for r in params["dns_config"]["dns_records"]],
-            }
+            request["DnsConfig"] = dns_request(params["dns_config"])
         custom = params["health_check_custom_config"]
         if custom is not None:
             request["HealthCheckCustomConfig"] = (
@@ -251,9 +251,7 @@ class ServiceManager(ResourceManager):
         if desired["description"] or raw.get("Description"):
             change["Description"] = desired["description"]
         if desired["dns_config"]:
-            change["DnsConfig"] = {
-                "DnsRecords": [{"Type": r["type"], "TTL": r["ttl"]} for r in desired["dns_config"]["dns_records"]]
-            }
+            change["DnsConfig"] = {"DnsRecords": dns_request(desired["dns_config"])["DnsRecords"]}
         if raw.get("HealthCheckConfig"):
             change["HealthCheckConfig"] = raw["HealthCheckConfig"]
         operation_id = call(self.client, "update_service", "update service", Id=raw["Id"], Service=change)[

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 STACK_TAG = "mlflow:stack"
 SUBNET_TIER_TAG = "mlflow:subnet-tier"
+ROLES = ("execution_role", "task_role", "build_role", "sagemaker_role")
 
 
 def stack_names(stack: str, account: str = "", region: str = "", partition: str = "aws") -> dict[str, str | None]:
     """Every name of docs/naming.md for ``stack``; those that need the account or region are None without them."""
     s = stack
     scoped = bool(account and region)
-    return {
+    names: dict[str, str | None] = {
         "stack": s,
         "vpc": s,
         "igw": f"{s}-igw",
@@ -62,9 +63,8 @@ def stack_names(stack: str, account: str = "", region: str = "", partition: str 
         "sagemaker_role": f"{s}-sagemaker-execution",
         "studio_domain": f"{s}-studio",
         "parameter_path": f"/mlflow/{s}",
-        "execution_role_arn": f"arn:{partition}:iam::{account}:role/{s}-task-execution" if account else None,
-        "task_role_arn": f"arn:{partition}:iam::{account}:role/{s}-task" if account else None,
-        "build_role_arn": f"arn:{partition}:iam::{account}:role/{s}-codebuild" if account else None,
-        "sagemaker_role_arn": f"arn:{partition}:iam::{account}:role/{s}-sagemaker-execution" if account else None,
         "bucket_arn": f"arn:{partition}:s3:::{s}-artifacts-{account}-{region}" if scoped else None,
     }
+    for role in ROLES:  # each role's ARN, from its name above
+        names[f"{role}_arn"] = f"arn:{partition}:iam::{account}:role/{names[role]}" if account else None
+    return names

@@ -87,6 +87,16 @@ class Network:
     def security_group(self, name: str = "sg") -> str:
         return self.ec2.create_security_group(GroupName=unique(name), Description="test", VpcId=self.vpc_id)["GroupId"]
 
+    def load_balancer(self, groups: list[str] | None = None, scheme: str = "internal") -> str:
+        """An application load balancer in both subnets (a fresh group unless ``groups``); returns its ARN."""
+        return client(self.emulator, "elbv2").create_load_balancer(
+            Name=unique("alb")[:32],
+            Subnets=self.subnet_ids,
+            SecurityGroups=groups or [self.security_group()],
+            Scheme=scheme,
+            Type="application",
+        )["LoadBalancers"][0]["LoadBalancerArn"]
+
 
 _MASTER = {"MasterUsername": "admin", "MasterUserPassword": "not-a-secret-1"}
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from emulator import launcher
@@ -34,16 +37,21 @@ def _nat_gateway(net: Network) -> tuple[str, str]:
     return nat_id, allocation_id
 
 
-def _load_balancer(emulator: launcher.Emulator, net: Network, groups: list[str]) -> str:
-    elbv2 = client(emulator, "elbv2")
-    return elbv2.create_load_balancer(
-        Name=unique("alb")[:32], Subnets=net.subnet_ids, SecurityGroups=groups, Scheme="internal", Type="application"
-    )["LoadBalancers"][0]["LoadBalancerArn"]
+def _load_balancer(emulator: launcher.Emulator, net: Network, groups: list[str]) -> Callable[[], Any]:
+    """An internal load balancer using ``groups`` and both subnets; returns what deletes it."""
+    arn = net.load_balancer(groups)
+    return lambda: client(emulator, "elbv2").delete_load_balancer(LoadBalancerArn=arn)
 
 
-def _vpc_link(emulator: launcher.Emulator, net: Network, groups: list[str]) -> str:
+def _vpc_link(emulator: launcher.Emulator, net: Network, groups: list[str]) -> Callable[[], Any]:
+    """A VPC link using ``groups`` and both subnets; returns what deletes it."""
     apigw = client(emulator, "apigatewayv2")
-    return apigw.create_vpc_link(Name=unique("link"), SubnetIds=net.subnet_ids, SecurityGroupIds=groups)["VpcLinkId"]
+    link_id = apigw.create_vpc_link(Name=unique("link"), SubnetIds=net.subnet_ids, SecurityGroupIds=groups)["VpcLinkId"]
+    return lambda: apigw.delete_vpc_link(VpcLinkId=link_id)
+
+
+# Users that AWS deletes in the background: the subnet or group stays in use until that is done.
+BACKGROUND_DELETED = pytest.mark.parametrize("hold", [_load_balancer, _vpc_link], ids=["load_balancer", "vpc_link"])
 
 
 # Subnets
@@ -65,20 +73,13 @@ def test_subnet_with_network_interface(net: Network) -> None:
     net.ec2.delete_subnet(SubnetId=net.subnet_id)
 
 
-def test_subnet_with_load_balancer(emulator: launcher.Emulator, net: Network) -> None:
-    lb_arn = _load_balancer(emulator, net, [net.security_group()])
+@BACKGROUND_DELETED
+def test_subnet_used_by(emulator: launcher.Emulator, net: Network, hold: Callable[..., Callable[[], Any]]) -> None:
+    release = hold(emulator, net, [net.security_group()])
     refused(net.ec2.delete_subnet, DEPENDENCY, SubnetId=net.subnet_ids[1])
-    client(emulator, "elbv2").delete_load_balancer(LoadBalancerArn=lb_arn)
+    release()
     aws_time_passes(emulator)
     net.ec2.delete_subnet(SubnetId=net.subnet_ids[1])
-
-
-def test_subnet_with_vpc_link(emulator: launcher.Emulator, net: Network) -> None:
-    link_id = _vpc_link(emulator, net, [net.security_group()])
-    refused(net.ec2.delete_subnet, DEPENDENCY, SubnetId=net.subnet_id)
-    client(emulator, "apigatewayv2").delete_vpc_link(VpcLinkId=link_id)
-    aws_time_passes(emulator)
-    net.ec2.delete_subnet(SubnetId=net.subnet_id)
 
 
 def test_subnet_in_db_subnet_group(emulator: launcher.Emulator, net: Network) -> None:
@@ -124,11 +125,12 @@ def test_group_referencing_itself_is_deleted(net: Network) -> None:
     net.ec2.delete_security_group(GroupId=group)
 
 
-def test_group_used_by_load_balancer(emulator: launcher.Emulator, net: Network) -> None:
-    group = net.security_group("alb")
-    lb_arn = _load_balancer(emulator, net, [group])
+@BACKGROUND_DELETED
+def test_group_used_by(emulator: launcher.Emulator, net: Network, hold: Callable[..., Callable[[], Any]]) -> None:
+    group = net.security_group("used")
+    release = hold(emulator, net, [group])
     refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)
-    client(emulator, "elbv2").delete_load_balancer(LoadBalancerArn=lb_arn)
+    release()
     aws_time_passes(emulator)
     net.ec2.delete_security_group(GroupId=group)
 
@@ -165,15 +167,6 @@ def test_group_used_by_rds(emulator: launcher.Emulator, net: Network, kind: str)
         instance = mysql_instance(rds, VpcSecurityGroupIds=[group])
         refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)
         rds.delete_db_instance(DBInstanceIdentifier=instance, SkipFinalSnapshot=True)
-    net.ec2.delete_security_group(GroupId=group)
-
-
-def test_group_used_by_vpc_link(emulator: launcher.Emulator, net: Network) -> None:
-    group = net.security_group("link")
-    link_id = _vpc_link(emulator, net, [group])
-    refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)
-    client(emulator, "apigatewayv2").delete_vpc_link(VpcLinkId=link_id)
-    aws_time_passes(emulator)
     net.ec2.delete_security_group(GroupId=group)
 
 
@@ -260,13 +253,8 @@ def test_igw_detach_with_associated_address(net: Network) -> None:
 def test_igw_detach_with_internet_facing_load_balancer(emulator: launcher.Emulator, net: Network) -> None:
     igw_id = _attached_igw(net)
     elbv2 = client(emulator, "elbv2")
-    internal_arn = _load_balancer(emulator, net, [net.security_group()])
-    public_arn = elbv2.create_load_balancer(
-        Name=unique("public")[:32],
-        Subnets=net.subnet_ids,
-        SecurityGroups=[net.security_group()],
-        Scheme="internet-facing",
-    )["LoadBalancers"][0]["LoadBalancerArn"]
+    internal_arn = net.load_balancer()
+    public_arn = net.load_balancer(scheme="internet-facing")
     refused(net.ec2.detach_internet_gateway, DEPENDENCY, InternetGatewayId=igw_id, VpcId=net.vpc_id)
     elbv2.delete_load_balancer(LoadBalancerArn=public_arn)
     aws_time_passes(emulator)

@@ -9,9 +9,7 @@ from tests.emulator.strict_support import Network, client, recorded, refused, un
 def test_target_group_used_by_listener(emulator: launcher.Emulator) -> None:
     net = Network(emulator)
     elbv2 = client(emulator, "elbv2")
-    lb_arn = elbv2.create_load_balancer(
-        Name=unique("alb")[:32], Subnets=net.subnet_ids, SecurityGroups=[net.security_group()], Scheme="internal"
-    )["LoadBalancers"][0]["LoadBalancerArn"]
+    lb_arn = net.load_balancer()
     tg_arn = elbv2.create_target_group(
         Name=unique("tg")[:32], Protocol="HTTP", Port=80, VpcId=net.vpc_id, TargetType="ip"
     )["TargetGroups"][0]["TargetGroupArn"]
@@ -30,9 +28,7 @@ def test_target_group_used_by_listener(emulator: launcher.Emulator) -> None:
 def test_target_group_used_by_rule(emulator: launcher.Emulator) -> None:
     net = Network(emulator)
     elbv2 = client(emulator, "elbv2")
-    lb_arn = elbv2.create_load_balancer(
-        Name=unique("alb")[:32], Subnets=net.subnet_ids, SecurityGroups=[net.security_group()], Scheme="internal"
-    )["LoadBalancers"][0]["LoadBalancerArn"]
+    lb_arn = net.load_balancer()
     default_tg, rule_tg = (
         elbv2.create_target_group(Name=unique(name)[:32], Protocol="HTTP", Port=80, VpcId=net.vpc_id)["TargetGroups"][
             0

@@ -6,17 +6,17 @@ find which image references exist in ECR. Failures are raised as AwsError (core)
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError, aws_errors, client
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.waiter import Waiter
 
 # Seconds between two polls of a build: quick at first (a failing build often fails early), then every
 # 15 s; builds take minutes on AWS.
-POLL_DELAYS = (1, 2, 4, 8, 15)
-DONE = ("SUCCEEDED", "FAILED", "FAULT", "TIMED_OUT", "STOPPED")
+POLL_DELAYS = (1.0, 2.0, 4.0, 8.0, 15.0)
+FAILED = ("FAILED", "FAULT", "TIMED_OUT", "STOPPED")
 
 
 # Builds
@@ -38,17 +38,48 @@ def get_build(codebuild: Any, build_id: str) -> dict | None:
     return builds[0] if builds else None
 
 
-def wait_for_build(codebuild: Any, build: dict, timeout: int, sleep: Any = time.sleep) -> tuple[dict, bool]:
-    """Poll until the build completes; returns the last state seen and whether it completed in time."""
-    deadline = time.monotonic() + timeout
-    polls = 0
-    while build.get("buildStatus") not in DONE:
-        if time.monotonic() >= deadline:
-            return build, False
-        sleep(POLL_DELAYS[min(polls, len(POLL_DELAYS) - 1)])
-        polls += 1
-        build = get_build(codebuild, build["id"]) or build
-    return build, True
+def build_waiter(codebuild: Any, build: dict, timeout: float, changed: bool, **timing: Any) -> Waiter:
+    """Waits until ``build`` succeeds; a build that ends otherwise is an error saying where and why.
+    Both errors carry the build as last seen (and ``changed``) in the module's result."""
+    return Waiter(
+        what=build_name(build),
+        goal="complete",
+        describe=lambda: get_build(codebuild, build["id"]),
+        done=lambda seen: (seen or {}).get("buildStatus") == "SUCCEEDED",
+        failure=build_failure,
+        status=build_progress,
+        timeout=timeout,
+        interval=POLL_DELAYS,
+        details=lambda seen: {"build": build_result(seen or build), "changed": changed},
+        **timing,
+    )
+
+
+def build_name(build: dict) -> str:
+    return f"CodeBuild build {build.get('id')} of project {build.get('projectName')}"
+
+
+def build_failure(build: dict | None) -> str | None:
+    """Why a build did not succeed (None while it runs or once it succeeded): status, phase, AWS's reason, logs."""
+    if build is None:
+        return "no longer exists"
+    if build.get("buildStatus") not in FAILED:
+        return None
+    phase = failed_phase(build)
+    name = phase.get("phaseType") or build.get("currentPhase", "?")
+    contexts = "; ".join(
+        f"{c.get('statusCode', '')}: {c.get('message', '')}".strip(": ") for c in phase.get("contexts") or []
+    )
+    reason = f" ({contexts})" if contexts else ""
+    return f"ended {build.get('buildStatus')} in phase {name}{reason}; logs: {log_location(build)}"
+
+
+def build_progress(build: dict | None) -> str:
+    """Where a running build is, for the timeout message."""
+    if build is None:
+        return "gone"
+    phase = f" in phase {build['currentPhase']}" if build.get("currentPhase") else ""
+    return f"{build.get('buildStatus')}{phase} (logs: {log_location(build)})"
 
 
 def failed_phase(build: dict) -> dict:
@@ -65,26 +96,6 @@ def log_location(build: dict) -> str:
         return "no CloudWatch Logs for this build"
     where = f"CloudWatch Logs group {logs['groupName']}, stream {logs.get('streamName', '?')}"
     return f"{where} ({logs['deepLink']})" if logs.get("deepLink") else where
-
-
-def failure_message(build: dict) -> str:
-    phase = failed_phase(build)
-    name = phase.get("phaseType") or build.get("currentPhase", "?")
-    contexts = "; ".join(
-        f"{c.get('statusCode', '')}: {c.get('message', '')}".strip(": ") for c in phase.get("contexts") or []
-    )
-    reason = f" ({contexts})" if contexts else ""
-    return (
-        f"CodeBuild build {build.get('id')} of project {build.get('projectName')} ended {build.get('buildStatus')} "
-        f"in phase {name}{reason}; logs: {log_location(build)}"
-    )
-
-
-def timeout_message(build: dict, timeout: int) -> str:
-    return (
-        f"Timed out after {timeout} s waiting for CodeBuild build {build.get('id')} "
-        f"(status {build.get('buildStatus')}, phase {build.get('currentPhase')}); logs: {log_location(build)}"
-    )
 
 
 def build_result(build: dict) -> dict:
@@ -136,11 +147,7 @@ def run_build(module: Any) -> dict:
             )
             changed = True
         if params["wait"]:
-            build, in_time = wait_for_build(codebuild, build, params["wait_timeout"])
-            if not in_time:
-                raise AwsError(timeout_message(build, params["wait_timeout"]), build=build_result(build))
-            if build.get("buildStatus") != "SUCCEEDED":
-                raise AwsError(failure_message(build), build=build_result(build), changed=changed)
+            build = build_waiter(codebuild, build, params["wait_timeout"], changed).wait()
     return {"changed": changed, "build": build_result(build)}
 
 

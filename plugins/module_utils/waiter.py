@@ -37,6 +37,10 @@ def _never_failed(_resource: Any) -> str | None:
     return None
 
 
+def _no_details(_resource: Any) -> dict:
+    return {}
+
+
 @dataclass
 class Waiter:
     """Polls ``describe`` until ``done``; ``failure`` returns why a resource is failed (None while it is not)."""
@@ -48,26 +52,36 @@ class Waiter:
     timeout: float
     failure: Callable[[Any], str | None] = _never_failed  # "is Failed: <AWS's reason>"
     status: Callable[[Any], str] = _status
-    interval: float = POLL_SECONDS
+    interval: float | tuple[float, ...] = POLL_SECONDS  # a tuple: the first polls' delays, the last one repeated
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = _sleep_now
+    details: Callable[[Any], dict] = _no_details  # result keys added to a failure or timeout error
 
     def wait(self) -> Any:
         deadline = self.clock() + self.timeout
+        polls = 0
         while True:
             resource = self.describe()
             if self.done(resource):
                 return resource
             reason = self.failure(resource)
             if reason is not None:
-                raise AwsError(f"{self.what} {reason}")
+                raise AwsError(f"{self.what} {reason}", **self.details(resource))
             remaining = deadline - self.clock()
             if remaining <= 0:
                 raise AwsError(
                     f"Timed out waiting for {self.what} to {self.goal}: still {self.status(resource)} after "
-                    f"{self.timeout:g} s; raise wait_timeout to wait longer"
+                    f"{self.timeout:g} s; raise wait_timeout to wait longer",
+                    **self.details(resource),
                 )
-            self.sleep(min(self.interval, remaining))
+            self.sleep(min(self.delay(polls), remaining))
+            polls += 1
+
+    def delay(self, polls: int) -> float:
+        """Seconds to sleep after ``polls`` earlier sleeps."""
+        if isinstance(self.interval, tuple):
+            return self.interval[min(polls, len(self.interval) - 1)]
+        return self.interval
 
 
 def gone(resource: Any) -> bool:

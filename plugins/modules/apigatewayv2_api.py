@@ -133,6 +133,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_api import HttpApiManager
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options
 
 
 def main() -> None:
@@ -149,9 +150,8 @@ def main() -> None:
         description=dict(type="str"),
         disable_execute_api_endpoint=dict(type="bool"),
         cors_configuration=dict(type="dict", options=cors_options),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
+        **state_option(),
+        **tag_options(),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     with reported_errors(module):

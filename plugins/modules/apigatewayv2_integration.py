@@ -137,6 +137,7 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_rout
     validate_integration,
 )
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option
 
 
 def main() -> None:
@@ -152,7 +153,7 @@ def main() -> None:
         timeout_in_millis=dict(type="int"),
         request_parameters=dict(type="dict"),
         description=dict(type="str"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
+        **state_option(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -101,6 +101,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_routing import RouteManager, validate_route
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option
 
 
 def main() -> None:
@@ -111,7 +112,7 @@ def main() -> None:
         integration_id=dict(type="str"),
         authorization_type=dict(type="str", choices=["NONE", "AWS_IAM", "CUSTOM", "JWT"], default="NONE"),
         authorizer_id=dict(type="str"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
+        **state_option(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

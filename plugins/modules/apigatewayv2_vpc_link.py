@@ -143,6 +143,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_vpc_link import VpcLinkManager
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options, wait_options
 
 
 def main() -> None:
@@ -150,12 +151,10 @@ def main() -> None:
         name=dict(type="str", required=True),
         subnet_ids=dict(type="list", elements="str"),
         security_group_ids=dict(type="list", elements="str"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=900),
+        **state_option(),
+        **wait_options(900),
         migrate_integrations=dict(type="bool", default=True),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
+        **tag_options(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

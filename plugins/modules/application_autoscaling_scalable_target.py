@@ -121,6 +121,7 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.application_autos
     validate,
 )
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option
 
 
 def main() -> None:
@@ -150,7 +151,7 @@ def main() -> None:
         scalable_dimension=dict(type="str", required=True),
         min_capacity=dict(type="int"),
         max_capacity=dict(type="int"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
+        **state_option(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -147,6 +147,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.codebuild import run_build
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import wait_options
 
 
 def main() -> None:
@@ -155,8 +156,7 @@ def main() -> None:
         build_id=dict(type="str"),
         source_location=dict(type="str"),
         environment_variables=dict(type="dict"),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=3600),
+        **wait_options(3600),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -92,13 +92,13 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.ecr import RepositoryTagsManager
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import tag_options
 
 
 def main() -> None:
     argument_spec = dict(
         name=dict(type="str", required=True, aliases=["repository_name"]),
-        tags=dict(type="dict", required=True, aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
+        **tag_options(required=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     with reported_errors(module):

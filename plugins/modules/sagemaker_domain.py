@@ -170,13 +170,14 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_domain import DomainManager
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options, wait_options
 
 
 def main() -> None:
     argument_spec = dict(
         domain_name=dict(type="str"),
         domain_id=dict(type="str"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
+        **state_option(),
         auth_mode=dict(type="str", choices=["IAM", "SSO"], default="IAM"),
         vpc_id=dict(type="str"),
         subnet_ids=dict(type="list", elements="str"),
@@ -187,10 +188,8 @@ def main() -> None:
             default={"home_efs_file_system": "Retain"},
             options=dict(home_efs_file_system=dict(type="str", choices=["Retain", "Delete"], default="Retain")),
         ),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=1800),
+        **tag_options(),
+        **wait_options(1800),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -121,19 +121,18 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_user_profile import UserProfileManager
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options, wait_options
 
 
 def main() -> None:
     argument_spec = dict(
         domain_id=dict(type="str", required=True),
         user_profile_name=dict(type="str", required=True, aliases=["name"]),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
+        **state_option(),
         execution_role=dict(type="str"),
         user_settings=dict(type="dict"),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=1200),
+        **tag_options(),
+        **wait_options(1200),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     with reported_errors(module):

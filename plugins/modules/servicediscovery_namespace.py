@@ -157,6 +157,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery_namespace import NamespaceManager
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options, wait_options
 
 
 def main() -> None:
@@ -165,11 +166,9 @@ def main() -> None:
         vpc_id=dict(type="str"),
         description=dict(type="str"),
         on_other_vpc=dict(type="str", choices=["fail", "replace", "ignore"], default="fail"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=300),
+        **state_option(),
+        **tag_options(),
+        **wait_options(300),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

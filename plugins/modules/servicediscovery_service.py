@@ -191,6 +191,7 @@ replaced_because:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options, wait_options
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery_service import (
     ServiceManager,
     validate_service_params,
@@ -219,11 +220,9 @@ def main() -> None:
         ),
         health_check_custom_config=dict(type="dict", options=dict(failure_threshold=dict(type="int"))),
         deregister_instances=dict(type="bool", default=False),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=300),
+        **state_option(),
+        **tag_options(),
+        **wait_options(300),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     if module.params["wait_timeout"] < 1:

@@ -24,9 +24,10 @@ def ansible_doc(*modules: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def ansible_doc_renders(module: str) -> None:
-    """Fail unless ansible-doc renders the module's documentation without a warning."""
+def ansible_doc_renders(module: str) -> str:
+    """The module's documentation as ansible-doc renders it; fails on an error or a warning."""
     done = ansible_doc(module)
     assert done.returncode == 0, done.stderr
     assert "mlops.mlflow_aws." + module in done.stdout
     assert "[WARNING]" not in done.stderr, done.stderr
+    return done.stdout

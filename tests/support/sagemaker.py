@@ -13,6 +13,7 @@ from emulator import launcher
 
 WRITE_PREFIXES = ("Create", "Update", "Delete", "Add")
 ROLE = "arn:aws:iam::123456789012:role/studio-execution"
+OTHER_ROLE = "arn:aws:iam::123456789012:role/other-execution"
 
 
 @dataclass
@@ -58,6 +59,14 @@ class Studio:
             "/__sagemaker_studio/fail",
             {"DomainId": domain_id, "UserProfileName": user_profile_name, "FailureReason": reason},
         )
+
+    def assert_reported_failed(self, result: dict, result_key: str, message: str) -> None:
+        """The module met a resource AWS left Failed: it failed with ``message`` (AWS's reason), returned the
+        resource as Failed and wrote nothing (it did not adopt it as present)."""
+        assert result["failed"] is True
+        assert result["msg"] == message
+        assert result[result_key]["status"] == "Failed"
+        assert self.sagemaker_writes() == []
 
 
 def unique(prefix: str) -> str:

@@ -13,16 +13,11 @@ TAGS = {"mlflow:stack": "test"}
 CORS = {"allow_origins": ["https://mlflow.example.com"], "allow_methods": ["GET", "POST"], "max_age": 300}
 
 
-@pytest.fixture
-def aws(fake_aws):
-    return fake_aws.client("apigatewayv2")
-
-
 def apis(client, name="mlflow-api"):
     return [a for a in client.get_apis()["Items"] if a["Name"] == name]
 
 
-def test_create_noop_update_and_delete(aws, capsys):
+def test_create_noop_update_and_delete(apigw, capsys):
     args = {"name": "mlflow-api", "description": "MLflow", "tags": TAGS}
     created = run_module(module.main, args, capsys)
     assert created["changed"] is True
@@ -33,7 +28,7 @@ def test_create_noop_update_and_delete(aws, capsys):
     assert created["diff"]["before"] == {}
     assert created["diff"]["after"]["description"] == "MLflow"
     assert created["diff"]["after"]["tags"] == TAGS
-    [stored] = apis(aws)
+    [stored] = apis(apigw)
     assert stored["Description"] == "MLflow" and stored["Tags"] == TAGS
 
     assert run_module(module.main, args, capsys)["changed"] is False
@@ -47,7 +42,7 @@ def test_create_noop_update_and_delete(aws, capsys):
     assert updated["diff"]["before"]["description"] == "MLflow"
     assert updated["diff"]["after"]["description"] == "MLflow tracking"
     assert updated["api"]["api_id"] == api["api_id"]
-    [stored] = apis(aws)
+    [stored] = apis(apigw)
     assert stored["Description"] == "MLflow tracking"
     assert stored["DisableExecuteApiEndpoint"] is True
     assert stored["CorsConfiguration"]["AllowOrigins"] == ["https://mlflow.example.com"]
@@ -56,29 +51,29 @@ def test_create_noop_update_and_delete(aws, capsys):
 
     uncors = run_module(module.main, {**args, "cors_configuration": {}}, capsys)
     assert uncors["changed"] is True
-    assert "CorsConfiguration" not in apis(aws)[0] or not apis(aws)[0]["CorsConfiguration"]
+    assert "CorsConfiguration" not in apis(apigw)[0] or not apis(apigw)[0]["CorsConfiguration"]
 
     retagged = run_module(module.main, {**args, "tags": {"owner": "ml"}}, capsys)
     assert retagged["changed"] is True
-    assert apis(aws)[0]["Tags"] == {"owner": "ml"}
+    assert apis(apigw)[0]["Tags"] == {"owner": "ml"}
     assert run_module(module.main, {"name": "mlflow-api", "tags": {"x": "1"}, "purge_tags": False}, capsys)["changed"]
-    assert apis(aws)[0]["Tags"] == {"owner": "ml", "x": "1"}
+    assert apis(apigw)[0]["Tags"] == {"owner": "ml", "x": "1"}
 
     deleted = run_module(module.main, {"name": "mlflow-api", "state": "absent"}, capsys)
     assert deleted["changed"] is True and deleted["api"] == {}
-    assert apis(aws) == []
+    assert apis(apigw) == []
     assert run_module(module.main, {"name": "mlflow-api", "state": "absent"}, capsys)["changed"] is False
 
 
-def test_check_mode_writes_nothing(aws, capsys):
+def test_check_mode_writes_nothing(apigw, capsys):
     args = {"name": "mlflow-api", "description": "MLflow", "tags": TAGS}
     planned = run_module(module.main, args, capsys, check_mode=True)
     assert planned["changed"] is True
     assert planned["diff"]["after"]["description"] == "MLflow"
-    assert apis(aws) == []
+    assert apis(apigw) == []
 
     run_module(module.main, args, capsys)
-    [before] = apis(aws)
+    [before] = apis(apigw)
     changed = run_module(
         module.main, {**args, "description": "new", "cors_configuration": CORS, "tags": {}}, capsys, check_mode=True
     )
@@ -86,21 +81,21 @@ def test_check_mode_writes_nothing(aws, capsys):
     assert changed["diff"]["after"]["description"] == "new"
     assert changed["diff"]["after"]["tags"] == {}
     assert run_module(module.main, {"name": "mlflow-api", "state": "absent"}, capsys, check_mode=True)["changed"]
-    assert apis(aws) == [before]
+    assert apis(apigw) == [before]
 
 
-def test_duplicate_names_fail_clearly(aws, capsys):
+def test_duplicate_names_fail_clearly(apigw, capsys):
     for _attempt in range(2):
-        aws.create_api(Name="mlflow-api", ProtocolType="HTTP")
+        apigw.create_api(Name="mlflow-api", ProtocolType="HTTP")
     result = run_module(module.main, {"name": "mlflow-api"}, capsys)
     assert result["failed"] is True
     assert "Found 2 HTTP APIs named mlflow-api" in result["msg"]
 
 
-def test_info_by_name_id_and_tags(aws, capsys):
+def test_info_by_name_id_and_tags(apigw, capsys):
     ours = run_module(module.main, {"name": "mlflow-api", "tags": TAGS}, capsys)["api"]
     run_module(module.main, {"name": "other", "tags": {"mlflow:stack": "other"}}, capsys)
-    aws.create_api(Name="ws", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
+    apigw.create_api(Name="ws", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
     by_tag = run_module(info_module.main, {"tags": TAGS}, capsys)["apis"]
     assert [a["api_id"] for a in by_tag] == [ours["api_id"]]
     assert by_tag[0]["api_endpoint"] == ours["api_endpoint"]

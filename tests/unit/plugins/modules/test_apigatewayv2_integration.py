@@ -12,14 +12,9 @@ LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/mlf
 
 
 @pytest.fixture
-def aws(fake_aws):
-    return fake_aws.client("apigatewayv2")
-
-
-@pytest.fixture
-def api_and_link(aws):
-    api = aws.create_api(Name="mlflow-api", ProtocolType="HTTP")
-    link = aws.create_vpc_link(Name="mlflow-link", SubnetIds=["subnet-a"])
+def api_and_link(apigw):
+    api = apigw.create_api(Name="mlflow-api", ProtocolType="HTTP")
+    link = apigw.create_vpc_link(Name="mlflow-link", SubnetIds=["subnet-a"])
     return api["ApiId"], link["VpcLinkId"]
 
 
@@ -40,7 +35,7 @@ def integrations(client, api_id):
     return client.get_integrations(ApiId=api_id)["Items"]
 
 
-def test_create_noop_update_and_delete(aws, api_and_link, capsys):
+def test_create_noop_update_and_delete(apigw, api_and_link, capsys):
     api_id, link_id = api_and_link
     created = run_module(module.main, args(api_id, link_id, timeout_in_millis=29000), capsys)
     assert created["changed"] is True
@@ -48,7 +43,7 @@ def test_create_noop_update_and_delete(aws, api_and_link, capsys):
     assert integration["connection_id"] == link_id
     assert integration["integration_uri"] == LISTENER
     assert created["diff"]["before"] == {}
-    [stored] = integrations(aws, api_id)
+    [stored] = integrations(apigw, api_id)
     assert stored["ConnectionType"] == "VPC_LINK" and stored["TimeoutInMillis"] == 29000
     assert stored["PayloadFormatVersion"] == "1.0"
 
@@ -64,7 +59,7 @@ def test_create_noop_update_and_delete(aws, api_and_link, capsys):
     assert updated["diff"]["after"]["timeout_in_millis"] == 30000
     assert updated["integration"]["integration_id"] == integration["integration_id"]
     assert updated["integration"]["request_parameters"] == mapping  # keys are not snake_cased
-    [stored] = integrations(aws, api_id)
+    [stored] = integrations(apigw, api_id)
     assert stored["TimeoutInMillis"] == 30000 and stored["RequestParameters"] == mapping
 
     by_id = run_module(
@@ -78,40 +73,40 @@ def test_create_noop_update_and_delete(aws, api_and_link, capsys):
         capsys,
     )
     assert by_id["changed"] is True
-    assert integrations(aws, api_id)[0]["IntegrationMethod"] == "GET"
+    assert integrations(apigw, api_id)[0]["IntegrationMethod"] == "GET"
 
     absent = {"api_id": api_id, "integration_uri": LISTENER, "connection_id": link_id, "state": "absent"}
     deleted = run_module(module.main, absent, capsys)
     assert deleted["changed"] is True and deleted["integration"] == {}
-    assert integrations(aws, api_id) == []
+    assert integrations(apigw, api_id) == []
     assert run_module(module.main, absent, capsys)["changed"] is False
     gone = {"api_id": api_id, "integration_id": integration["integration_id"], "state": "absent"}
     assert run_module(module.main, gone, capsys)["changed"] is False
 
 
-def test_other_connection_is_another_integration(aws, api_and_link, capsys):
+def test_other_connection_is_another_integration(apigw, api_and_link, capsys):
     api_id, link_id = api_and_link
     run_module(module.main, args(api_id, link_id), capsys)
-    other = aws.create_vpc_link(Name="other", SubnetIds=["subnet-b"])["VpcLinkId"]
+    other = apigw.create_vpc_link(Name="other", SubnetIds=["subnet-b"])["VpcLinkId"]
     assert run_module(module.main, args(api_id, other), capsys)["changed"] is True
-    assert sorted(i["ConnectionId"] for i in integrations(aws, api_id)) == sorted([link_id, other])
+    assert sorted(i["ConnectionId"] for i in integrations(apigw, api_id)) == sorted([link_id, other])
 
 
-def test_check_mode_writes_nothing(aws, api_and_link, capsys):
+def test_check_mode_writes_nothing(apigw, api_and_link, capsys):
     api_id, link_id = api_and_link
     planned = run_module(module.main, args(api_id, link_id), capsys, check_mode=True)
     assert planned["changed"] is True
     assert planned["diff"]["after"]["connection_id"] == link_id
-    assert integrations(aws, api_id) == []
+    assert integrations(apigw, api_id) == []
 
     run_module(module.main, args(api_id, link_id, timeout_in_millis=20000), capsys)
-    before = integrations(aws, api_id)
+    before = integrations(apigw, api_id)
     changed = run_module(module.main, args(api_id, link_id, timeout_in_millis=10000), capsys, check_mode=True)
     assert changed["changed"] is True
     assert changed["diff"]["after"]["timeout_in_millis"] == 10000
     absent = {"api_id": api_id, "integration_uri": LISTENER, "connection_id": link_id, "state": "absent"}
     assert run_module(module.main, absent, capsys, check_mode=True)["changed"] is True
-    assert integrations(aws, api_id) == before
+    assert integrations(apigw, api_id) == before
 
 
 @pytest.mark.parametrize(
@@ -124,15 +119,15 @@ def test_check_mode_writes_nothing(aws, api_and_link, capsys):
         ({"integration_uri": None, "connection_id": None, "connection_type": "INTERNET"}, "HTTP_PROXY requires"),
     ],
 )
-def test_bad_input_rejected_before_any_call(aws, api_and_link, capsys, extra, message):
+def test_bad_input_rejected_before_any_call(apigw, api_and_link, capsys, extra, message):
     api_id, link_id = api_and_link
     result = run_module(module.main, {**args(api_id, link_id), **extra}, capsys)
     assert result["failed"] is True
     assert message in result["msg"]
-    assert integrations(aws, api_id) == []
+    assert integrations(apigw, api_id) == []
 
 
-def test_unknown_integration_id_fails(aws, api_and_link, capsys):
+def test_unknown_integration_id_fails(apigw, api_and_link, capsys):
     api_id = api_and_link[0]
     result = run_module(
         module.main, {"api_id": api_id, "integration_id": "nope", "integration_type": "HTTP_PROXY"}, capsys

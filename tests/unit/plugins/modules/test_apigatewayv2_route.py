@@ -12,15 +12,10 @@ PROXY = "ANY /{proxy+}"
 
 
 @pytest.fixture
-def aws(fake_aws):
-    return fake_aws.client("apigatewayv2")
-
-
-@pytest.fixture
-def api(aws):
-    api_id = aws.create_api(Name="mlflow-api", ProtocolType="HTTP")["ApiId"]
+def api(apigw):
+    api_id = apigw.create_api(Name="mlflow-api", ProtocolType="HTTP")["ApiId"]
     first, second = (
-        aws.create_integration(
+        apigw.create_integration(
             ApiId=api_id,
             IntegrationType="HTTP_PROXY",
             IntegrationUri=uri,
@@ -36,7 +31,7 @@ def routes(client, api_id):
     return {r["RouteKey"]: r for r in client.get_routes(ApiId=api_id)["Items"]}
 
 
-def test_create_noop_update_and_delete(aws, api, capsys):
+def test_create_noop_update_and_delete(apigw, api, capsys):
     api_id, first, second = api
     args = {"api_id": api_id, "route_key": PROXY, "integration_id": first}
     created = run_module(module.main, args, capsys)
@@ -44,7 +39,7 @@ def test_create_noop_update_and_delete(aws, api, capsys):
     assert created["route"]["target"] == "integrations/" + first
     assert created["route"]["authorization_type"] == "NONE"
     assert created["diff"]["before"] == {}
-    assert routes(aws, api_id)[PROXY]["Target"] == "integrations/" + first
+    assert routes(apigw, api_id)[PROXY]["Target"] == "integrations/" + first
 
     assert run_module(module.main, args, capsys)["changed"] is False
     same = {"api_id": api_id, "route_key": PROXY, "target": "integrations/" + first}
@@ -55,35 +50,35 @@ def test_create_noop_update_and_delete(aws, api, capsys):
     assert updated["diff"]["before"]["target"] == "integrations/" + first
     assert updated["diff"]["after"]["target"] == "integrations/" + second
     assert updated["route"]["route_id"] == created["route"]["route_id"]
-    assert routes(aws, api_id)[PROXY]["Target"] == "integrations/" + second
+    assert routes(apigw, api_id)[PROXY]["Target"] == "integrations/" + second
 
     default = run_module(module.main, {"api_id": api_id, "route_key": "$default", "integration_id": first}, capsys)
     assert default["changed"] is True
-    assert set(routes(aws, api_id)) == {PROXY, "$default"}
+    assert set(routes(apigw, api_id)) == {PROXY, "$default"}
 
     absent = {"api_id": api_id, "route_key": PROXY, "state": "absent"}
     deleted = run_module(module.main, absent, capsys)
     assert deleted["changed"] is True and deleted["route"] == {}
-    assert set(routes(aws, api_id)) == {"$default"}
+    assert set(routes(apigw, api_id)) == {"$default"}
     assert run_module(module.main, absent, capsys)["changed"] is False
 
 
-def test_check_mode_writes_nothing(aws, api, capsys):
+def test_check_mode_writes_nothing(apigw, api, capsys):
     api_id, first, second = api
     args = {"api_id": api_id, "route_key": PROXY, "integration_id": first}
     planned = run_module(module.main, args, capsys, check_mode=True)
     assert planned["changed"] is True
     assert planned["diff"]["after"]["target"] == "integrations/" + first
-    assert routes(aws, api_id) == {}
+    assert routes(apigw, api_id) == {}
 
     run_module(module.main, args, capsys)
-    before = routes(aws, api_id)
+    before = routes(apigw, api_id)
     changed = run_module(module.main, {**args, "integration_id": second}, capsys, check_mode=True)
     assert changed["changed"] is True
     assert changed["diff"]["after"]["target"] == "integrations/" + second
     absent = {"api_id": api_id, "route_key": PROXY, "state": "absent"}
     assert run_module(module.main, absent, capsys, check_mode=True)["changed"] is True
-    assert routes(aws, api_id) == before
+    assert routes(apigw, api_id) == before
 
 
 @pytest.mark.parametrize(
@@ -94,12 +89,12 @@ def test_check_mode_writes_nothing(aws, api, capsys):
         ({"target": "integrations/x", "integration_id": "x"}, "mutually exclusive"),
     ],
 )
-def test_bad_input_rejected_before_any_call(aws, api, capsys, extra, message):
+def test_bad_input_rejected_before_any_call(apigw, api, capsys, extra, message):
     api_id = api[0]
     result = run_module(module.main, {"api_id": api_id, "route_key": PROXY, **extra}, capsys)
     assert result["failed"] is True
     assert message in result["msg"]
-    assert routes(aws, api_id) == {}
+    assert routes(apigw, api_id) == {}
 
 
 def test_ansible_doc_renders():

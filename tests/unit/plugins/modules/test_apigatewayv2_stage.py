@@ -15,13 +15,8 @@ THROTTLING = {"throttling_burst_limit": 100, "throttling_rate_limit": 50.0, "det
 
 
 @pytest.fixture
-def aws(fake_aws):
-    return fake_aws.client("apigatewayv2")
-
-
-@pytest.fixture
-def api_id(aws):
-    return aws.create_api(Name="mlflow-api", ProtocolType="HTTP")["ApiId"]
+def api_id(apigw):
+    return apigw.create_api(Name="mlflow-api", ProtocolType="HTTP")["ApiId"]
 
 
 def stage(client, api_id, name="$default"):
@@ -29,7 +24,7 @@ def stage(client, api_id, name="$default"):
     return matches[0] if matches else None
 
 
-def test_create_noop_update_and_delete(aws, api_id, capsys):
+def test_create_noop_update_and_delete(apigw, api_id, capsys):
     args = {
         "api_id": api_id,
         "auto_deploy": True,
@@ -44,7 +39,7 @@ def test_create_noop_update_and_delete(aws, api_id, capsys):
     assert created["stage"]["default_route_settings"]["throttling_burst_limit"] == 100
     assert created["stage"]["access_log_settings"]["destination_arn"] == LOG_GROUP
     assert created["stage"]["tags"] == TAGS
-    stored = stage(aws, api_id)
+    stored = stage(apigw, api_id)
     assert stored["AutoDeploy"] is True
     assert stored["DefaultRouteSettings"]["ThrottlingRateLimit"] == 50.0
     assert stored["AccessLogSettings"]["DestinationArn"] == LOG_GROUP
@@ -59,7 +54,7 @@ def test_create_noop_update_and_delete(aws, api_id, capsys):
     assert updated["changed"] is True
     assert updated["diff"]["before"]["default_route_settings"]["throttling_burst_limit"] == 100
     assert updated["diff"]["after"]["default_route_settings"]["throttling_burst_limit"] == 200
-    stored = stage(aws, api_id)
+    stored = stage(apigw, api_id)
     # Only the sub-option given changed; the others were sent back unchanged.
     assert stored["DefaultRouteSettings"] == {
         "ThrottlingBurstLimit": 200,
@@ -68,31 +63,31 @@ def test_create_noop_update_and_delete(aws, api_id, capsys):
     }
     assert stored["Tags"] == {"o": "ml"}
     assert run_module(module.main, {**args, "auto_deploy": False, "tags": {"o": "ml"}}, capsys)["changed"] is True
-    assert stage(aws, api_id)["AutoDeploy"] is False
+    assert stage(apigw, api_id)["AutoDeploy"] is False
 
     absent = {"api_id": api_id, "state": "absent"}
     deleted = run_module(module.main, absent, capsys)
     assert deleted["changed"] is True and deleted["stage"] == {}
-    assert stage(aws, api_id) is None
+    assert stage(apigw, api_id) is None
     assert run_module(module.main, absent, capsys)["changed"] is False
 
 
-def test_named_stage(aws, api_id, capsys):
+def test_named_stage(apigw, api_id, capsys):
     created = run_module(module.main, {"api_id": api_id, "stage_name": "prod", "description": "Production"}, capsys)
     assert created["changed"] is True
-    assert stage(aws, api_id, "prod")["Description"] == "Production"
-    assert stage(aws, api_id) is None
+    assert stage(apigw, api_id, "prod")["Description"] == "Production"
+    assert stage(apigw, api_id) is None
 
 
-def test_check_mode_writes_nothing(aws, api_id, capsys):
+def test_check_mode_writes_nothing(apigw, api_id, capsys):
     args = {"api_id": api_id, "auto_deploy": True, "default_route_settings": THROTTLING, "tags": TAGS}
     planned = run_module(module.main, args, capsys, check_mode=True)
     assert planned["changed"] is True
     assert planned["diff"]["after"]["auto_deploy"] is True
-    assert stage(aws, api_id) is None
+    assert stage(apigw, api_id) is None
 
     run_module(module.main, args, capsys)
-    before = stage(aws, api_id)
+    before = stage(apigw, api_id)
     changed = run_module(
         module.main,
         {**args, "auto_deploy": False, "access_log_settings": LOGS, "tags": {}},
@@ -103,14 +98,14 @@ def test_check_mode_writes_nothing(aws, api_id, capsys):
     assert changed["diff"]["after"]["auto_deploy"] is False
     assert changed["diff"]["after"]["tags"] == {}
     assert run_module(module.main, {"api_id": api_id, "state": "absent"}, capsys, check_mode=True)["changed"] is True
-    assert stage(aws, api_id) == before
+    assert stage(apigw, api_id) == before
 
 
-def test_half_access_log_settings_rejected(aws, api_id, capsys):
+def test_half_access_log_settings_rejected(apigw, api_id, capsys):
     result = run_module(module.main, {"api_id": api_id, "access_log_settings": {"format": "x"}}, capsys)
     assert result["failed"] is True
     assert "needs both destination_arn and format" in result["msg"]
-    assert stage(aws, api_id) is None
+    assert stage(apigw, api_id) is None
 
 
 def test_ansible_doc_renders():

@@ -16,16 +16,11 @@ BASE = {"name": "mlflow-link", "subnet_ids": ["subnet-b", "subnet-a"], "security
 TAGS = {"mlflow:stack": "test"}
 
 
-@pytest.fixture
-def aws(fake_aws):
-    return fake_aws.client("apigatewayv2")
-
-
 def links(client, name="mlflow-link"):
     return [link for link in client.get_vpc_links()["Items"] if link["Name"] == name]
 
 
-def test_create_noop_tags_and_delete(aws, capsys):
+def test_create_noop_tags_and_delete(apigw, capsys):
     created = run_module(module.main, {**BASE, "tags": TAGS}, capsys)
     assert created["changed"] is True
     link = created["vpc_link"]
@@ -33,7 +28,7 @@ def test_create_noop_tags_and_delete(aws, capsys):
     assert sorted(link["subnet_ids"]) == ["subnet-a", "subnet-b"]
     assert link["tags"] == TAGS
     assert created["diff"]["before"] == {}
-    [stored] = links(aws)
+    [stored] = links(apigw)
     assert stored["VpcLinkId"] == link["vpc_link_id"] and stored["Tags"] == TAGS
 
     again = run_module(module.main, {**BASE, "subnet_ids": ["subnet-a", "subnet-b"], "tags": TAGS}, capsys)
@@ -43,24 +38,24 @@ def test_create_noop_tags_and_delete(aws, capsys):
     retagged = run_module(module.main, {**BASE, "tags": {"owner": "ml"}, "purge_tags": False}, capsys)
     assert retagged["changed"] is True
     assert retagged["diff"]["after"]["tags"] == {**TAGS, "owner": "ml"}
-    assert links(aws)[0]["Tags"] == {**TAGS, "owner": "ml"}
+    assert links(apigw)[0]["Tags"] == {**TAGS, "owner": "ml"}
     purged = run_module(module.main, {**BASE, "tags": TAGS}, capsys)
     assert purged["changed"] is True
-    assert links(aws)[0]["Tags"] == TAGS
-    assert links(aws)[0]["VpcLinkId"] == link["vpc_link_id"]
+    assert links(apigw)[0]["Tags"] == TAGS
+    assert links(apigw)[0]["VpcLinkId"] == link["vpc_link_id"]
 
     deleted = run_module(module.main, {"name": "mlflow-link", "state": "absent"}, capsys)
     assert deleted["changed"] is True
     assert deleted["diff"]["after"] == {}
-    assert links(aws) == []
+    assert links(apigw) == []
     absent = run_module(module.main, {"name": "mlflow-link", "state": "absent"}, capsys)
     assert absent["changed"] is False
 
 
-def _integration_over(aws, link, uri):
+def _integration_over(apigw, link, uri):
     """An HTTP API with one HTTP_PROXY integration sending to ``uri`` through ``link``."""
-    api = aws.create_api(Name="api", ProtocolType="HTTP")
-    integration = aws.create_integration(
+    api = apigw.create_api(Name="api", ProtocolType="HTTP")
+    integration = apigw.create_integration(
         ApiId=api["ApiId"],
         IntegrationType="HTTP_PROXY",
         IntegrationUri=uri,
@@ -72,10 +67,10 @@ def _integration_over(aws, link, uri):
     return api, integration
 
 
-def test_subnet_change_replaces_link_and_moves_integrations(aws, capsys):
+def test_subnet_change_replaces_link_and_moves_integrations(apigw, capsys):
     old = run_module(module.main, {**BASE, "tags": TAGS}, capsys)["vpc_link"]
     listener = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/alb/1/2"
-    api, integration = _integration_over(aws, old, listener)
+    api, integration = _integration_over(apigw, old, listener)
 
     result = run_module(module.main, {**BASE, "subnet_ids": ["subnet-c", "subnet-d"]}, capsys)
     assert result["changed"] is True
@@ -85,43 +80,43 @@ def test_subnet_change_replaces_link_and_moves_integrations(aws, capsys):
     assert result["diff"]["after"]["subnet_ids"] == ["subnet-c", "subnet-d"]
     new_id = result["vpc_link"]["vpc_link_id"]
     assert new_id != old["vpc_link_id"]
-    [stored] = links(aws)
+    [stored] = links(apigw)
     assert stored["VpcLinkId"] == new_id
     assert stored["Tags"] == TAGS  # tags carried over when not given
     assert result["migrated_integrations"] == [{"api_id": api["ApiId"], "integration_id": integration["IntegrationId"]}]
-    moved = aws.get_integration(ApiId=api["ApiId"], IntegrationId=integration["IntegrationId"])
+    moved = apigw.get_integration(ApiId=api["ApiId"], IntegrationId=integration["IntegrationId"])
     assert moved["ConnectionId"] == new_id
 
     new_groups = {**BASE, "subnet_ids": ["subnet-c", "subnet-d"], "security_group_ids": ["sg-2"]}
     groups = run_module(module.main, new_groups, capsys)
     assert groups["replaced"] is True
-    assert links(aws)[0]["SecurityGroupIds"] == ["sg-2"]
+    assert links(apigw)[0]["SecurityGroupIds"] == ["sg-2"]
 
 
-def test_replacement_of_link_in_use_refused_without_migration(aws, capsys):
+def test_replacement_of_link_in_use_refused_without_migration(apigw, capsys):
     old = run_module(module.main, BASE, capsys)["vpc_link"]
-    _integration_over(aws, old, "http://example.invalid")
+    _integration_over(apigw, old, "http://example.invalid")
     result = run_module(module.main, {**BASE, "subnet_ids": ["subnet-z"], "migrate_integrations": False}, capsys)
     assert result["failed"] is True
     assert "migrate_integrations is false" in result["msg"]
-    assert [link["VpcLinkId"] for link in links(aws)] == [old["vpc_link_id"]]
+    assert [link["VpcLinkId"] for link in links(apigw)] == [old["vpc_link_id"]]
 
 
-def test_check_mode_writes_nothing(aws, capsys):
+def test_check_mode_writes_nothing(apigw, capsys):
     created = run_module(module.main, {**BASE, "tags": TAGS}, capsys, check_mode=True)
     assert created["changed"] is True
     assert created["diff"]["after"]["subnet_ids"] == ["subnet-a", "subnet-b"]
-    assert links(aws) == []
+    assert links(apigw) == []
 
     run_module(module.main, {**BASE, "tags": TAGS}, capsys)
-    [before] = links(aws)
+    [before] = links(apigw)
     replaced = run_module(module.main, {**BASE, "subnet_ids": ["subnet-x"], "tags": {}}, capsys, check_mode=True)
     assert replaced["changed"] is True and replaced["replaced"] is True
     retagged = run_module(module.main, {**BASE, "tags": {"a": "b"}}, capsys, check_mode=True)
     assert retagged["changed"] is True
     deleted = run_module(module.main, {"name": "mlflow-link", "state": "absent"}, capsys, check_mode=True)
     assert deleted["changed"] is True
-    assert links(aws) == [before]
+    assert links(apigw) == [before]
 
 
 @pytest.fixture
@@ -140,23 +135,23 @@ def pending_first(monkeypatch):
     original = apigatewayv2.apigw_client
 
     def client_with_pending_links(module):
-        aws = original(module)
+        apigw = original(module)
         for operation in ("CreateVpcLink", "GetVpcLink", "GetVpcLinks"):
-            aws.meta.events.register(f"after-call.apigatewayv2.{operation}", pending)
-        return aws
+            apigw.meta.events.register(f"after-call.apigatewayv2.{operation}", pending)
+        return apigw
 
     monkeypatch.setattr(apigatewayv2, "apigw_client", client_with_pending_links)
     return reads
 
 
-def test_create_waits_until_available(aws, pending_first, capsys):
+def test_create_waits_until_available(apigw, pending_first, capsys):
     created = run_module(module.main, BASE, capsys)
     assert created["changed"] is True
     assert created["vpc_link"]["vpc_link_status"] == "AVAILABLE"
     assert pending_first[created["vpc_link"]["vpc_link_id"]] == 3  # create, a PENDING read, the AVAILABLE read
 
 
-def test_create_without_wait_returns_pending(aws, pending_first, capsys):
+def test_create_without_wait_returns_pending(apigw, pending_first, capsys):
     created = run_module(module.main, {**BASE, "wait": False}, capsys)
     assert created["vpc_link"]["vpc_link_status"] == "PENDING"
     again = run_module(module.main, BASE, capsys)  # a later run with wait=true waits for it, changing nothing
@@ -164,21 +159,21 @@ def test_create_without_wait_returns_pending(aws, pending_first, capsys):
     assert again["vpc_link"]["vpc_link_status"] == "AVAILABLE"
 
 
-def test_duplicate_names_fail_clearly(aws, capsys):
+def test_duplicate_names_fail_clearly(apigw, capsys):
     for _attempt in range(2):
-        aws.create_vpc_link(Name="mlflow-link", SubnetIds=["subnet-a"])
+        apigw.create_vpc_link(Name="mlflow-link", SubnetIds=["subnet-a"])
     result = run_module(module.main, BASE, capsys)
     assert result["failed"] is True
     assert "Found 2 VPC links named mlflow-link" in result["msg"]
 
 
-def test_missing_subnets_rejected_before_any_call(aws, capsys):
+def test_missing_subnets_rejected_before_any_call(apigw, capsys):
     result = run_module(module.main, {"name": "mlflow-link"}, capsys)
     assert result["failed"] is True
     assert "subnet_ids" in result["msg"]
 
 
-def test_info_by_name_id_and_tags(aws, capsys):
+def test_info_by_name_id_and_tags(apigw, capsys):
     first = run_module(module.main, {**BASE, "tags": TAGS}, capsys)["vpc_link"]
     run_module(module.main, {**BASE, "name": "other", "tags": {"mlflow:stack": "other"}}, capsys)
     by_tag = run_module(info_module.main, {"tags": TAGS}, capsys)

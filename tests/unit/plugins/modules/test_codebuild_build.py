@@ -7,9 +7,11 @@ import json
 import boto3
 import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils import codebuild
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError
 from ansible_collections.mlops.mlflow_aws.plugins.modules import codebuild_build, ecr_image_info
 
 from emulator.launcher import Emulator
+from tests.support.clock import FakeClock
 from tests.support.modules import run_module
 
 REGION = "us-east-1"
@@ -39,38 +41,62 @@ FAILED_BUILD = {
 }
 
 
-def test_failure_message_names_status_phase_reason_and_logs() -> None:
-    assert codebuild.failure_message(FAILED_BUILD) == (
-        "CodeBuild build s-images:42 of project s-images ended FAILED in phase BUILD "
-        "(COMMAND_EXECUTION_ERROR: exit status 1); logs: CloudWatch Logs group /aws/codebuild/s-images, "
-        "stream 42 (https://console/x)"
-    )
-    result = codebuild.build_result(FAILED_BUILD)
-    assert (result["failed_phase"], result["logs"]["stream_name"]) == ("BUILD", "42")
-
-
 class _Builds:
-    """A CodeBuild client whose build completes on the third look."""
+    """A CodeBuild client whose build is IN_PROGRESS for two looks, then ``ends`` (the last state repeats)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ends: dict) -> None:
+        self.answers = [{**RUNNING, "currentPhase": "PROVISIONING"}, {**RUNNING, "currentPhase": "BUILD"}, ends]
         self.looks = 0
 
     def batch_get_builds(self, aws_retry: bool, ids: list[str]) -> dict:
+        assert aws_retry and ids == [RUNNING["id"]]
         self.looks += 1
-        status = "SUCCEEDED" if self.looks >= 3 else "IN_PROGRESS"
-        return {"builds": [{"id": ids[0], "buildStatus": status}]}
+        return {"builds": [self.answers[min(self.looks, len(self.answers)) - 1]]}
 
 
-def test_wait_polls_with_growing_delays_until_done() -> None:
-    slept: list[float] = []
-    client = _Builds()
-    build, in_time = codebuild.wait_for_build(client, {"id": "p:1", "buildStatus": "IN_PROGRESS"}, 60, slept.append)
-    assert (build["buildStatus"], in_time, slept) == ("SUCCEEDED", True, [1, 2, 4])
+RUNNING = {"id": "s-images:42", "projectName": "s-images", "buildStatus": "IN_PROGRESS", "logs": FAILED_BUILD["logs"]}
 
 
-def test_wait_gives_up_at_the_timeout() -> None:
-    build, in_time = codebuild.wait_for_build(_Builds(), {"id": "p:1", "buildStatus": "IN_PROGRESS"}, 0, lambda _: None)
-    assert (build["buildStatus"], in_time) == ("IN_PROGRESS", False)
+def wait(builds: _Builds, clock: FakeClock, timeout: float = 600) -> dict:
+    waiter = codebuild.build_waiter(builds, RUNNING, timeout, True, clock=clock.time, sleep=clock.sleep)
+    return waiter.wait()
+
+
+def test_wait_polls_with_growing_delays_until_the_build_succeeds() -> None:
+    clock = FakeClock()
+    builds = _Builds({**RUNNING, "buildStatus": "SUCCEEDED", "currentPhase": "COMPLETED"})
+    assert wait(builds, clock)["buildStatus"] == "SUCCEEDED"
+    assert (builds.looks, clock.sleeps) == (3, [1, 2])
+
+
+@pytest.mark.parametrize("status", ["FAILED", "FAULT", "TIMED_OUT", "STOPPED"])
+def test_a_build_that_ends_otherwise_is_an_error_with_phase_reason_and_logs(status: str) -> None:
+    clock = FakeClock()
+    with pytest.raises(AwsError) as raised:
+        wait(_Builds({**FAILED_BUILD, "buildStatus": status}), clock)
+    assert raised.value.message == (
+        f"CodeBuild build s-images:42 of project s-images ended {status} in phase BUILD "
+        "(COMMAND_EXECUTION_ERROR: exit status 1); logs: CloudWatch Logs group /aws/codebuild/s-images, "
+        "stream 42 (https://console/x)"
+    )
+    build = raised.value.result["build"]
+    assert (build["build_status"], build["failed_phase"], raised.value.result["changed"]) == (status, "BUILD", True)
+    assert build["failure_contexts"] == [{"status_code": "COMMAND_EXECUTION_ERROR", "message": "exit status 1"}]
+    assert build["logs"]["stream_name"] == "42"
+    assert clock.sleeps == [1, 2]
+
+
+def test_wait_gives_up_at_the_timeout_without_real_sleeping() -> None:
+    clock = FakeClock()
+    with pytest.raises(AwsError) as raised:
+        wait(_Builds({**RUNNING, "currentPhase": "BUILD"}), clock, timeout=20)
+    assert raised.value.message == (
+        "Timed out waiting for CodeBuild build s-images:42 of project s-images to complete: still IN_PROGRESS in "
+        "phase BUILD (logs: CloudWatch Logs group /aws/codebuild/s-images, stream 42 (https://console/x)) after 20 s; "
+        "raise wait_timeout to wait longer"
+    )
+    assert raised.value.result["build"]["build_status"] == "IN_PROGRESS"
+    assert clock.sleeps == [1, 2, 4, 8, 5]  # growing delays, the last one cut to the time left
 
 
 @pytest.mark.parametrize(

@@ -7,17 +7,10 @@ from ansible_collections.mlops.mlflow_aws.plugins.modules import sagemaker_domai
 from ansible_collections.mlops.mlflow_aws.plugins.modules import sagemaker_domain_info as info_module
 from botocore.exceptions import ClientError
 
-from tests.support.docs import ansible_doc
+from tests.support.docs import ansible_doc_renders
 from tests.support.modules import run_module
-from tests.support.sagemaker import ROLE, studio_for, unique
+from tests.support.sagemaker import OTHER_ROLE, ROLE, unique
 
-
-@pytest.fixture
-def studio(fake_aws):
-    return studio_for(fake_aws)
-
-
-OTHER_ROLE = "arn:aws:iam::123456789012:role/other-execution"
 TAGS = {"mlflow:stack": "test"}
 
 
@@ -224,13 +217,8 @@ def test_failed_domain_is_an_error_with_aws_reason(studio, capsys, check_mode):
 
     result = run_module(module.main, _args(name), capsys, check_mode=check_mode)
 
-    assert result["failed"] is True
-    assert result["msg"] == (
-        f"SageMaker domain {name} ({domain_id}) is Failed: "
-        "Unable to create the home EFS: subnet-a has no free IP addresses"
-    )
-    assert result["domain"]["status"] == "Failed"
-    assert studio.sagemaker_writes() == []
+    reason = "Unable to create the home EFS: subnet-a has no free IP addresses"
+    studio.assert_reported_failed(result, "domain", f"SageMaker domain {name} ({domain_id}) is Failed: {reason}")
     by_id = run_module(module.main, {"domain_id": domain_id}, capsys, check_mode=check_mode)
     assert by_id["failed"] is True and "no free IP addresses" in by_id["msg"]
 
@@ -249,7 +237,4 @@ def test_failed_domain_can_be_deleted(studio, capsys):
 
 @pytest.mark.parametrize("name", ["sagemaker_domain", "sagemaker_domain_info"])
 def test_ansible_doc_renders(name):
-    rendered = ansible_doc(name)
-    assert rendered.returncode == 0, rendered.stderr
-    assert f"mlops.mlflow_aws.{name}" in rendered.stdout
-    assert "domain_name" in rendered.stdout
+    assert "domain_name" in ansible_doc_renders(name)

@@ -7,17 +7,10 @@ from ansible_collections.mlops.mlflow_aws.plugins.modules import sagemaker_user_
 from ansible_collections.mlops.mlflow_aws.plugins.modules import sagemaker_user_profile_info as info_module
 from botocore.exceptions import ClientError
 
-from tests.support.docs import ansible_doc
+from tests.support.docs import ansible_doc_renders
 from tests.support.modules import run_module
-from tests.support.sagemaker import ROLE, studio_for
+from tests.support.sagemaker import OTHER_ROLE, ROLE
 
-
-@pytest.fixture
-def studio(fake_aws):
-    return studio_for(fake_aws)
-
-
-OTHER_ROLE = "arn:aws:iam::123456789012:role/other-execution"
 TAGS = {"mlflow:stack": "test"}
 
 
@@ -50,13 +43,9 @@ def test_failed_profile_is_an_error_with_aws_reason(studio, capsys, check_mode):
 
     result = run_module(module.main, _args(domain_id), capsys, check_mode=check_mode)
 
-    assert result["failed"] is True
-    assert result["msg"] == (
-        f"SageMaker user profile mlflow-user of domain {domain_id} is Failed: "
-        "The execution role cannot be assumed by SageMaker"
-    )
-    assert result["user_profile"]["status"] == "Failed"
-    assert studio.sagemaker_writes() == []
+    reason = "The execution role cannot be assumed by SageMaker"
+    message = f"SageMaker user profile mlflow-user of domain {domain_id} is Failed: {reason}"
+    studio.assert_reported_failed(result, "user_profile", message)
 
 
 def test_create_noop_update_and_delete(studio, capsys):
@@ -196,7 +185,4 @@ def test_info_includes_apps_and_tags(studio, capsys):
 
 @pytest.mark.parametrize("name", ["sagemaker_user_profile", "sagemaker_user_profile_info"])
 def test_ansible_doc_renders(name):
-    rendered = ansible_doc(name)
-    assert rendered.returncode == 0, rendered.stderr
-    assert f"mlops.mlflow_aws.{name}" in rendered.stdout
-    assert "user_profile_name" in rendered.stdout
+    assert "user_profile_name" in ansible_doc_renders(name)

@@ -10,7 +10,7 @@ type: aggregate
 short_description: Prints the modeled AWS time of a run against the project's emulator
 version_added: 0.3.0
 author:
-  - mlops.mlflow_aws maintainers (!UNKNOWN)
+  - mlops.mlflow_aws maintainers (@mlops)
 description:
   - >-
     Against the project's AWS emulator on loopback, AWS's durations (a NAT gateway becoming available, a

@@ -14,11 +14,11 @@ name: stack_names
 short_description: The names and ARNs of a stack's resources
 version_added: 0.2.0
 author:
-  - mlops.mlflow_aws maintainers (!UNKNOWN)
+  - mlops.mlflow_aws maintainers (@mlops)
 description:
   - Returns the table of C(docs/naming.md) for a stack as a dictionary, the one place the collection builds
     its resource names.
-  - Names that need the account and region (the artifact bucket, the role ARNs) are C(none) without them.
+  - Names that need the account and region (the artifact bucket, the role ARNs) are V(none) without them.
 options:
   _input:
     description: The stack name (C(mlflow_stack_name)).
@@ -33,7 +33,7 @@ options:
     type: string
     default: ""
   partition:
-    description: The AWS partition (C(aws), C(aws-cn), C(aws-us-gov)), for ARNs.
+    description: The AWS partition (V(aws), V(aws-cn), V(aws-us-gov)), for ARNs.
     type: string
     default: aws
 """

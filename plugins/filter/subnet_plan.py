@@ -1,3 +1,5 @@
+# Copyright: mlops.mlflow_aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Jinja2 filter subnet_plan: the VPC's subnet CIDRs per tier and availability zone."""
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ DOCUMENTATION = r"""
 name: subnet_plan
 short_description: Plan the public, private and isolated subnets of a VPC
 version_added: 0.1.0
+author:
+  - mlops.mlflow_aws maintainers (@mlops)
 description:
   - Allocates, inside a VPC CIDR, one subnet per availability zone for each tier, in the order public, private,
     isolated, each block aligned on its own size (as the AWS CDK allocates a VPC's subnets).
@@ -53,7 +57,7 @@ _value:
   elements: dict
   contains:
     tier:
-      description: C(public), C(private) or C(isolated).
+      description: V(public), V(private) or V(isolated).
       type: string
     az_index:
       description: Index of the availability zone, from 0.

@@ -1,3 +1,4 @@
+# Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Lookup build_context: a directory as a reproducible ZIP archive, base64-encoded, for a CodeBuild S3 source."""
 
@@ -8,7 +9,7 @@ name: build_context
 short_description: A directory as a reproducible ZIP archive (base64)
 version_added: 0.2.0
 author:
-  - mlops.mlflow_aws maintainers (!UNKNOWN)
+  - mlops.mlflow_aws maintainers (@mlops)
 description:
   - Returns, base64-encoded, a ZIP archive of every regular file below each given directory (paths relative
     to it, sorted, fixed timestamps, the owner's execute bit kept), leaving out C(__pycache__) as

@@ -1,3 +1,4 @@
+# Copyright: mlops.mlflow_aws contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Lookup content_digest: a stable digest of a directory's files, for immutable image tags."""
 
@@ -8,7 +9,7 @@ name: content_digest
 short_description: Digest of a directory's content
 version_added: 0.1.0
 author:
-  - mlops.mlflow_aws maintainers (!UNKNOWN)
+  - mlops.mlflow_aws maintainers (@mlops)
 description:
   - Returns the SHA-256 of every regular file below each given directory (relative paths and contents,
     in sorted order), cut to O(length) hex characters. The same content always gives the same digest,

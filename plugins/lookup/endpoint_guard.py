@@ -9,12 +9,12 @@ name: endpoint_guard
 short_description: Find AWS endpoint settings that could reach anything but loopback
 version_added: 0.2.0
 author:
-  - mlops.mlflow_aws maintainers (!UNKNOWN)
+  - mlops.mlflow_aws maintainers (@mlops)
 description:
   - Reads every place botocore and the amazon.aws modules take an endpoint from in the controller's environment
-    (C(AWS_ENDPOINT_URL), C(AWS_ENDPOINT_URL_<SERVICE>), C(AWS_URL), the shared config file's C(endpoint_url)
+    (E(AWS_ENDPOINT_URL), E(AWS_ENDPOINT_URL_<SERVICE>), E(AWS_URL), the shared config file's C(endpoint_url)
     and C(services) sections for the selected profile) and returns one sentence per problem, such as an endpoint that
-    is not a loopback address, no C(AWS_ENDPOINT_URL) at all, or C(AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) /
+    is not a loopback address, no E(AWS_ENDPOINT_URL) at all, or E(AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) /
     C(ignore_configured_endpoint_urls), which would make botocore ignore every configured endpoint.
   - Returns an empty list when every request can only reach loopback.
 """

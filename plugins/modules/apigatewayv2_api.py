@@ -104,7 +104,7 @@ api:
       description: Name of the API.
       type: str
     protocol_type:
-      description: C(HTTP).
+      description: V(HTTP).
       type: str
     description:
       description: Description of the API.

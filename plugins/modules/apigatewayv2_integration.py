@@ -112,7 +112,7 @@ integration:
       type: str
       sample: ANY
     connection_type:
-      description: C(INTERNET) or C(VPC_LINK).
+      description: V(INTERNET) or V(VPC_LINK).
       type: str
     connection_id:
       description: ID of the VPC link.

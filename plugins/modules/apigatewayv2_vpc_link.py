@@ -86,7 +86,7 @@ vpc_link:
   type: dict
   contains:
     vpc_link_id:
-      description: ID of the link, used as an integration's C(connection_id).
+      description: ID of the link, used as an integration's O(mlops.mlflow_aws.apigatewayv2_integration#module:connection_id).
       type: str
       sample: abc123
     name:
@@ -101,14 +101,14 @@ vpc_link:
       type: list
       elements: str
     vpc_link_status:
-      description: C(PENDING), C(AVAILABLE), C(DELETING), C(FAILED) or C(INACTIVE).
+      description: V(PENDING), V(AVAILABLE), V(DELETING), V(FAILED) or V(INACTIVE).
       type: str
       sample: AVAILABLE
     vpc_link_status_message:
       description: Why the link is in its status, when AWS says.
       type: str
     vpc_link_version:
-      description: C(V2).
+      description: V(V2).
       type: str
     created_date:
       description: When the link was created.

@@ -98,11 +98,11 @@ build:
       description: The project built.
       type: str
     build_status:
-      description: C(IN_PROGRESS), C(SUCCEEDED), C(FAILED), C(FAULT), C(TIMED_OUT) or C(STOPPED).
+      description: V(IN_PROGRESS), V(SUCCEEDED), V(FAILED), V(FAULT), V(TIMED_OUT) or V(STOPPED).
       type: str
       sample: SUCCEEDED
     current_phase:
-      description: The build's current phase (C(COMPLETED) once done).
+      description: The build's current phase (V(COMPLETED) once done).
       type: str
     build_complete:
       description: Whether the build has completed.
@@ -119,7 +119,7 @@ build:
       description: The source the build used.
       type: str
     environment_type:
-      description: The build environment's type (C(ARM_CONTAINER) builds on ARM64, C(LINUX_CONTAINER) on x86-64).
+      description: The build environment's type (V(ARM_CONTAINER) builds on ARM64, V(LINUX_CONTAINER) on x86-64).
       type: str
     environment_image:
       description: The build environment's image.

@@ -59,7 +59,7 @@ proxy_endpoint:
   type: str
   sample: https://123456789012.dkr.ecr.us-east-1.amazonaws.com
 username:
-  description: The user name for the first registry (C(AWS)).
+  description: The user name for the first registry (V(AWS)).
   returned: success
   type: str
   sample: AWS

@@ -111,7 +111,7 @@ user_profile:
       sample: {"mlflow:stack": mlflow}
 deleted_apps:
   description: The apps deleted (or, in check mode, to be deleted) before the profile, in snake_case.
-  returned: when I(state=absent)
+  returned: when O(state=absent)
   type: list
   elements: dict
   sample: [{app_name: default, app_type: JupyterServer, status: InService}]

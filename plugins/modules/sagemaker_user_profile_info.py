@@ -53,7 +53,7 @@ user_profiles:
   elements: dict
   contains:
     apps:
-      description: The profile's apps as ListApps reports them (including C(Deleted) ones AWS still lists).
+      description: The profile's apps as ListApps reports them (including V(Deleted) ones AWS still lists).
       type: list
       elements: dict
       sample: [{app_name: default, app_type: JupyterServer, status: InService}]

@@ -166,7 +166,7 @@ service:
       type: dict
       sample: {"failure_threshold": 1}
     type:
-      description: The service type (C(DNS_HTTP), C(HTTP) or C(DNS)).
+      description: The service type (V(DNS_HTTP), V(HTTP) or V(DNS)).
       type: str
     instance_count:
       description: How many instances are registered.

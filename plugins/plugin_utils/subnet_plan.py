@@ -1,3 +1,5 @@
+# Copyright: mlops.mlflow_aws contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The VPC's subnet plan: which CIDR each tier gets in each availability zone."""
 
 from __future__ import annotations

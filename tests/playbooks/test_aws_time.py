@@ -16,6 +16,7 @@ import pytest
 
 from emulator import launcher
 from emulator.launcher import Emulator
+from tests.support.names import names
 from tests.support.playbooks import PlaybookRun, client, run_playbook
 
 pytestmark = pytest.mark.playbook
@@ -85,7 +86,8 @@ def test_t2_t3_t5_teardown_outlasts_mapped_eips_and_lingering_interfaces(
         Filters=[*_stack_filter(LEFTOVER_STACK), {"Name": "tag:mlflow:subnet-tier", "Values": ["public"]}]
     )["Subnets"]
     groups = ec2.describe_security_groups(Filters=_stack_filter(LEFTOVER_STACK))["SecurityGroups"]
-    alb_group = next(group["GroupId"] for group in groups if group["GroupName"].endswith("-alb"))
+    alb_group_name = names(LEFTOVER_STACK)["security_group_alb"]
+    alb_group = next(group["GroupId"] for group in groups if group["GroupName"] == alb_group_name)
     elbv2 = client(aws, "elbv2")
     arn = elbv2.create_load_balancer(
         Name="leftovers",

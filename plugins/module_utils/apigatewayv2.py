@@ -85,7 +85,9 @@ def described(
     ]
 
 
-def apply_tag_plan(aws: Any, arn: str, plan: TagPlan) -> None:
+def apply_tag_plan(aws: Any, path: str, plan: TagPlan) -> None:
+    """Apply ``plan`` to the resource at ``path`` (``/apis/<id>``, ``/vpclinks/<id>``, ...)."""
+    arn = resource_arn(aws, path)
     plan.apply(
         lambda keys: call(aws, "untag_resource", "remove tags", ResourceArn=arn, TagKeys=keys),
         lambda tags: call(aws, "tag_resource", "set tags", ResourceArn=arn, Tags=tags),

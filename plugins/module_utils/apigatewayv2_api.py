@@ -12,7 +12,6 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 impo
     changed_fields,
     described,
     list_all,
-    resource_arn,
 )
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import call, call_or_none, only_one, strip_none
 
@@ -73,7 +72,7 @@ class HttpApiManager(ApiGatewayManager):
             call(self.client, "update_api", "update API", ApiId=api_id, **self.changes)
         if self.clear:
             call(self.client, "delete_cors_configuration", "remove CORS", ApiId=api_id)
-        apply_tag_plan(self.client, resource_arn(self.client, "/apis/" + api_id), self.tags)
+        apply_tag_plan(self.client, "/apis/" + api_id, self.tags)
         return call(self.client, "get_api", "read API", ApiId=api_id)
 
     def delete(self, current: dict) -> None:

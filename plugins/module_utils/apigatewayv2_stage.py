@@ -10,7 +10,6 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 impo
     ApiGatewayManager,
     apply_tag_plan,
     changed_fields,
-    resource_arn,
 )
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError, call, call_or_none, strip_none
 
@@ -81,8 +80,7 @@ class StageManager(ApiGatewayManager):
             call(self.client, "update_stage", "update stage", **self.ids, **self.changes)
         if self.clear:
             call(self.client, "delete_access_log_settings", "turn off access logging", **self.ids)
-        arn = resource_arn(self.client, "/apis/{ApiId}/stages/{StageName}".format(**self.ids))
-        apply_tag_plan(self.client, arn, self.tags)
+        apply_tag_plan(self.client, "/apis/{ApiId}/stages/{StageName}".format(**self.ids), self.tags)
         return call(self.client, "get_stage", "read stage", **self.ids)
 
     def delete(self, current: dict) -> None:

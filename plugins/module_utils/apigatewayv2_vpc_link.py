@@ -12,7 +12,6 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2 impo
     changed_fields,
     described,
     list_all,
-    resource_arn,
 )
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import (
     AwsError,
@@ -140,7 +139,7 @@ class VpcLinkManager(ApiGatewayManager):
         self.changed = plan.changed
         after = dict(current, Tags=plan.after)
         if not self.check_mode:
-            apply_tag_plan(self.client, resource_arn(self.client, "/vpclinks/" + current["VpcLinkId"]), plan)
+            apply_tag_plan(self.client, "/vpclinks/" + current["VpcLinkId"], plan)
             # A link left PENDING by an earlier run with wait=false is waited for now.
             if self.params["wait"] and current.get("VpcLinkStatus") != "AVAILABLE":
                 after = self._wait_available(current["VpcLinkId"])

@@ -14,6 +14,7 @@ from typing import Any
 from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import call, call_or_none, client, paginate
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import to_snake as _snake
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.manager import ResourceManager
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPlan, tag_dict, tag_list
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.waiter import Waiter, status_is
 
@@ -84,6 +85,19 @@ def waiter(what: str, describe: Callable[[], Any], done: Callable[[Any], bool], 
     return Waiter(
         what=what, goal=goal, describe=describe, done=done, failure=failure, timeout=timeout, interval=POLL_SECONDS
     )
+
+
+class StudioManager(ResourceManager):
+    """What the domain and user profile managers share: the SageMaker client, the snake_case view, and waits
+    bounded by ``wait_timeout``."""
+
+    service = "sagemaker"
+
+    def view(self, resource: Any) -> dict:
+        return to_snake(resource)
+
+    def wait_for(self, what: str, describe: Callable[[], Any], done: Callable[[Any], bool], goal: str) -> Any:
+        return waiter(what, describe, done, goal, self.params["wait_timeout"]).wait()
 
 
 def describe_domain(aws: Any, domain_id: str) -> dict | None:

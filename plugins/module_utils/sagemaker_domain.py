@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError, call
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.manager import ResourceManager
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import (
     TRANSITIONAL,
+    StudioManager,
     apply_tag_plan,
     contains,
     describe_domain,
@@ -20,7 +20,6 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import 
     sagemaker_client,
     settings_to_aws,
     to_snake,
-    waiter,
     with_tags,
 )
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPlan, tag_list
@@ -42,21 +41,17 @@ def find_domain(aws: Any, domain_id: str | None, domain_name: str | None) -> dic
     return None
 
 
-class DomainManager(ResourceManager):
+class DomainManager(StudioManager):
     result_key = "domain"
-    service = "sagemaker"
 
     def find(self) -> dict | None:
         return find_domain(self.client, self.params.get("domain_id"), self.params.get("domain_name"))
-
-    def view(self, resource: Any) -> dict:
-        return to_snake(resource)
 
     def _wait(self, domain_id: str, done: Any, goal: str) -> dict | None:
         def describe() -> dict | None:
             return describe_domain(self.client, domain_id)
 
-        found = waiter(f"SageMaker domain {domain_id}", describe, done, goal, self.params["wait_timeout"]).wait()
+        found = self.wait_for(f"SageMaker domain {domain_id}", describe, done, goal)
         return with_tags(self.client, found, "DomainArn")
 
     def _wanted(self) -> dict:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError, call, call_or_none
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.manager import ResourceManager
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import (
     TRANSITIONAL,
+    StudioManager,
     apply_tag_plan,
     contains,
     describe_domain,
@@ -21,7 +21,6 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import 
     sagemaker_client,
     settings_to_aws,
     to_snake,
-    waiter,
     with_tags,
 )
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPlan, tag_list
@@ -30,9 +29,8 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.waiter import gon
 APP_DONE = ("Deleted",)
 
 
-class UserProfileManager(ResourceManager):
+class UserProfileManager(StudioManager):
     result_key = "user_profile"
-    service = "sagemaker"
 
     def __init__(self, module: Any) -> None:
         super().__init__(module)
@@ -48,14 +46,11 @@ class UserProfileManager(ResourceManager):
         def describe() -> dict | None:
             return describe_user_profile(self.client, self.domain_id, self.name)
 
-        waiter(what, describe, done, goal, self.params["wait_timeout"]).wait()
+        self.wait_for(what, describe, done, goal)
         return self._describe()
 
     def find(self) -> dict | None:
         return self._describe()
-
-    def view(self, resource: Any) -> dict:
-        return to_snake(resource)
 
     def _settings(self) -> dict | None:
         settings = settings_to_aws(self.params.get("user_settings"))
@@ -182,9 +177,7 @@ class UserProfileManager(ResourceManager):
             live = self._live_apps()
             return {"Apps": live, "Status": "Deleting"} if live else None
 
-        waiter(
-            f"the apps of user profile {self.name}", remaining, gone, "be deleted", self.params["wait_timeout"]
-        ).wait()
+        self.wait_for(f"the apps of user profile {self.name}", remaining, gone, "be deleted")
 
 
 def user_profiles_info(module: Any) -> list[dict]:

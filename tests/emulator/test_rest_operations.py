@@ -6,36 +6,30 @@ import pytest
 
 from emulator.rest_operations import operation_name
 
+# (signing name, method, path, the operation's name or None)
+CASES = [
+    ("apigateway", "GET", "/v2/apis", "GetApis"),
+    ("apigateway", "POST", "/v2/apis", "CreateApi"),
+    ("apigateway", "DELETE", "/v2/apis/a1b2c3", "DeleteApi"),
+    ("apigateway", "DELETE", "/v2/apis/a1b2c3/routes/r1", "DeleteRoute"),
+    ("apigateway", "DELETE", "/v2/apis/a1b2c3/integrations/i1", "DeleteIntegration"),
+    ("apigateway", "PATCH", "/v2/apis/a1b2c3/stages/%24default", "UpdateStage"),
+    ("apigateway", "DELETE", "/v2/apis/a1b2c3/stages/%24default/accesslogsettings", "DeleteAccessLogSettings"),
+    ("apigateway", "DELETE", "/v2/vpclinks/v1", "DeleteVpcLink"),
+    ("apigateway", "POST", "/v2/tags/arn%3Aaws%3Aapigateway%3Aeu-west-1%3A%3A%2Fvpclinks%2Fv1", "TagResource"),
+    # API Gateway v1 signs for the same service; its paths have no /v2 prefix.
+    ("apigateway", "GET", "/restapis", "GetRestApis"),
+    ("apigateway", "DELETE", "/vpclinks/v1", "DeleteVpcLink"),
+    # Requests that get no name:
+    ("apigateway", "PATCH", "/v2/apis", None),  # no such route
+    ("apigateway", "GET", "/v3/apis", None),
+    ("s3", "GET", "/bucket", None),  # not a modelled REST-JSON service
+    (None, "GET", "/v2/apis", None),  # unsigned
+]
 
-@pytest.mark.parametrize(
-    ("method", "path", "expected"),
-    [
-        ("GET", "/v2/apis", "GetApis"),
-        ("POST", "/v2/apis", "CreateApi"),
-        ("DELETE", "/v2/apis/a1b2c3", "DeleteApi"),
-        ("DELETE", "/v2/apis/a1b2c3/routes/r1", "DeleteRoute"),
-        ("DELETE", "/v2/apis/a1b2c3/integrations/i1", "DeleteIntegration"),
-        ("PATCH", "/v2/apis/a1b2c3/stages/%24default", "UpdateStage"),
-        ("DELETE", "/v2/apis/a1b2c3/stages/%24default/accesslogsettings", "DeleteAccessLogSettings"),
-        ("DELETE", "/v2/vpclinks/v1", "DeleteVpcLink"),
-        ("POST", "/v2/tags/arn%3Aaws%3Aapigateway%3Aeu-west-1%3A%3A%2Fvpclinks%2Fv1", "TagResource"),
-        # API Gateway v1 signs for the same service; its paths have no /v2 prefix.
-        ("GET", "/restapis", "GetRestApis"),
-        ("DELETE", "/vpclinks/v1", "DeleteVpcLink"),
-    ],
-)
-def test_apigateway_paths_name_their_operation(method: str, path: str, expected: str) -> None:
-    assert operation_name("apigateway", method, path) == expected
 
-
-@pytest.mark.parametrize(
-    ("signing_name", "method", "path"),
-    [
-        ("apigateway", "PATCH", "/v2/apis"),  # no such route
-        ("apigateway", "GET", "/v3/apis"),
-        ("s3", "GET", "/bucket"),  # not a modelled REST-JSON service
-        (None, "GET", "/v2/apis"),  # unsigned
-    ],
-)
-def test_unknown_requests_get_no_name(signing_name: str | None, method: str, path: str) -> None:
-    assert operation_name(signing_name, method, path) is None
+@pytest.mark.parametrize(("signing_name", "method", "path", "expected"), CASES)
+def test_requests_are_named_by_their_operation(
+    signing_name: str | None, method: str, path: str, expected: str | None
+) -> None:
+    assert operation_name(signing_name, method, path) == expected

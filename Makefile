@@ -39,8 +39,11 @@ $(VENV)/.runtime-installed: requirements.txt constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements.txt
 	touch $@
 
-$(VENV)/.test-installed: $(VENV)/.runtime-installed requirements-test.txt files/mlflow/requirements.txt files/mlflow/constraints.txt constraints.txt
+$(VENV)/.test-installed: $(VENV)/.runtime-installed requirements-test.txt files/mlflow/requirements.txt files/mlflow/constraints.txt constraints.txt \
+  $(wildcard clients/mlflow-aws-sigv4-auth/pyproject.toml clients/mlflow-aws-sigv4-auth/src/*/*.py)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements-test.txt
+	# Same version, new source: pip would keep the installed copy.
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --force-reinstall ./clients/mlflow-aws-sigv4-auth
 	touch $@
 
 system-deps:

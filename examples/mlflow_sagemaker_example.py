@@ -4,9 +4,15 @@
 Run it in SageMaker Studio (the execution role may read the stack's parameters and credentials
 secret) or anywhere with AWS credentials:
 
-    python examples/mlflow_sagemaker_example.py --stack mlflow
+    python examples/mlflow_sagemaker_example.py --stack mlflow             # the MLflow password
+    python examples/mlflow_sagemaker_example.py --stack mlflow --auth iam  # the caller's AWS role
 
-It discovers the tracking URI (SSM parameter /mlflow/<stack>/tracking-uri) and the basic-auth
+With --auth iam (on an AWS role that may call the stack's AWS_IAM routes, as the SageMaker execution
+role may) no password is read: the requests go to /mlflow/<stack>/iam-tracking-uri, signed by the
+client plugin clients/mlflow-aws-sigv4-auth (pip install it; MLFLOW_TRACKING_AUTH from
+/mlflow/<stack>/iam-tracking-auth), and MLflow sees the role as its own user (docs/auth.md).
+
+Otherwise it discovers the tracking URI (SSM parameter /mlflow/<stack>/tracking-uri) and the basic-auth
 credentials (the Secrets Manager secret named by /mlflow/<stack>/credentials-secret-name, JSON with
 "username" and "password"), trains a small scikit-learn classifier on the wine data set that ships
 with scikit-learn, logs its parameters, metrics and model, and registers a model version.
@@ -69,8 +75,22 @@ def client_environment(stack: str, session: boto3.session.Session) -> dict[str, 
     return {str(key): str(item) for key, item in json.loads(value).items()}
 
 
+def discover_iam(stack: str, session: boto3.session.Session) -> tuple[str, str]:
+    """(IAM tracking URI, MLFLOW_TRACKING_AUTH value) as the deployment published them."""
+    ssm = session.client("ssm")
+    prefix = f"/mlflow/{stack}"
+    uri = ssm.get_parameter(Name=f"{prefix}/iam-tracking-uri")["Parameter"]["Value"]
+    return uri, ssm.get_parameter(Name=f"{prefix}/iam-tracking-auth")["Parameter"]["Value"]
+
+
+def connect_iam(tracking_uri: str, auth: str) -> None:
+    # The plugin registered under this name signs each request with boto3's credentials.
+    os.environ["MLFLOW_TRACKING_AUTH"] = auth
+    mlflow.set_tracking_uri(tracking_uri)
+
+
 def connect(tracking_uri: str, username: str, password: str) -> None:
-    # MLflow's client sends these as basic auth on every request; nginx checks them.
+    # MLflow's client sends these as basic auth on every request; MLflow's auth app checks them.
     os.environ["MLFLOW_TRACKING_USERNAME"] = username
     os.environ["MLFLOW_TRACKING_PASSWORD"] = password
     mlflow.set_tracking_uri(tracking_uri)
@@ -133,6 +153,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--model-name", default="wine-classifier")
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     parser.add_argument("--max-iter", type=int, default=500)
+    parser.add_argument(
+        "--auth", choices=["password", "iam"], default="password", help="MLflow password, or the caller's AWS role"
+    )
     parser.add_argument("--deploy", action="store_true", help="also deploy to a SageMaker endpoint (AWS only)")
     parser.add_argument("--execution-role-arn", help="SageMaker execution role for the endpoint's model")
     parser.add_argument("--image-url", help="ECR image from `mlflow sagemaker build-and-push-container`")
@@ -144,11 +167,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     session = boto3.session.Session()
-    tracking_uri, username, password = discover(args.stack, session)
     # Settings the user did not set themselves.
     for key, value in client_environment(args.stack, session).items():
         os.environ.setdefault(key, value)
-    connect(tracking_uri, username, password)
+    if args.auth == "iam":
+        connect_iam(*discover_iam(args.stack, session))
+    else:
+        connect(*discover(args.stack, session))
     result = train_and_register(args.experiment, args.model_name, args.c, args.max_iter)
     if args.deploy:
         region = session.region_name or "us-east-1"

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from emulator.dataplane import mapping, proxy, sigv4
+from emulator.dataplane import iam_policy, mapping, proxy, sigv4
 from emulator.dataplane.addresses import AddressPool
 from emulator.dataplane.alb import AlbDataPlane
 
@@ -124,7 +124,9 @@ class HttpApiDataPlane:
             # Clients that send the whole body before reading get the 413 too; beyond that, the connection closes.
             handler.close_connection = not proxy.discard_body(handler, DRAIN_LIMIT)
             return self._error(handler, context, 413, "Request Entity Too Large")
-        if getattr(route, "authorization_type", None) == "AWS_IAM" and not _authorized(handler, key, body, context):
+        if getattr(route, "authorization_type", None) == "AWS_IAM" and not _authorized(
+            handler, key, str(context["stage"]), body, context
+        ):
             return self._error(handler, context, 403, str(context["error.message"]))
         integration = api.integrations.get(str(route.target or "").removeprefix("integrations/"))
         target = self._integration_target(integration)
@@ -201,13 +203,26 @@ class HttpApiDataPlane:
             _put_log_line(key[0], key[1], arn, line)
 
 
-def _authorized(handler: proxy.QuietHandler, key: tuple[str, str, str], body: bytes, context: dict[str, Any]) -> bool:
-    """Check the SigV4 signature; the verified caller fills ``$context.identity.*`` as API Gateway does."""
+def _authorized(
+    handler: proxy.QuietHandler, key: tuple[str, str, str], stage_name: str, body: bytes, context: dict[str, Any]
+) -> bool:
+    """The SigV4 signature, then the caller's ``execute-api:Invoke`` on the route; the verified caller fills
+    ``$context.identity.*`` as API Gateway does."""
+    path = handler.path.split("?", 1)[0]
     url = f"http://{handler.headers.get('Host', '')}{handler.path}"
     try:
         caller = sigv4.verify(handler.command, url, dict(handler.headers.items()), body, key[1])
     except sigv4.SignatureError as error:
         context["error.message"] = str(error)
+        return False
+    partition = caller.arn.split(":")[1]
+    resource = (
+        f"arn:{partition}:execute-api:{key[1]}:{key[0]}:{key[2]}/{stage_name}/{handler.command}/{path.lstrip('/')}"
+    )
+    if not iam_policy.allows(caller.account, caller.arn, "execute-api:Invoke", resource):
+        context["error.message"] = (
+            f"User: {caller.arn} is not authorized to perform: execute-api:Invoke on resource: {resource}"
+        )
         return False
     context.update(
         {

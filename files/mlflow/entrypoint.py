@@ -7,8 +7,9 @@
 3. Create or upgrade MLflow's schema, and the schema of MLflow's authentication app in its own
    database (AUTH_DATABASE, default `<DATABASE>_auth`), while holding a MySQL named lock, so that tasks
    starting together take turns: the first migrates, the others find the schemas current.
-4. Write the auth app's configuration file (its database URI, the default permission) readable by
-   this user only, in the working directory.
+4. Write the auth app's configuration file (its database URI, the default permission, the
+   authorization function: a password or the IAM identity API Gateway verified, gateway_auth.py)
+   readable by this user only, in the working directory.
 5. Replace this process with `mlflow server --app-name basic-auth` on 127.0.0.1 (nginx in the same
    task is the only way in). MLflow creates the admin user once, from MLFLOW_AUTH_ADMIN_USERNAME and
    MLFLOW_AUTH_ADMIN_PASSWORD; MLFLOW_FLASK_SERVER_SECRET_KEY must be the same in every task.
@@ -47,6 +48,8 @@ DATABASE_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
 PERMISSIONS = ("READ", "USE", "EDIT", "MANAGE", "NO_PERMISSIONS")
 DEFAULT_PERMISSION = "READ"
 AUTH_CONFIG_FILE = "basic_auth.ini"
+# A password, or the IAM identity API Gateway verified (gateway_auth.py, next to this file).
+AUTHORIZATION_FUNCTION = "gateway_auth:authenticate_request"
 # (table, name MLflow gives) -> name used here; see unique_foreign_key_names.
 RENAMED_FOREIGN_KEYS = {("registered_model_permissions", "fk_user_id"): "fk_registered_model_perm_user_id"}
 
@@ -310,7 +313,7 @@ def auth_config_text(settings: Settings) -> str:
     values = {
         "default_permission": settings.auth.default_permission,
         "database_uri": backend_store_uri(settings, settings.auth.database),
-        "authorization_function": "mlflow.server.auth:authenticate_request_basic_auth",
+        "authorization_function": AUTHORIZATION_FUNCTION,
     }
     # MLflow reads the file with configparser's interpolation: '%' (percent-escaped URIs) is written '%%'.
     config = configparser.ConfigParser(interpolation=None)
@@ -376,6 +379,9 @@ def server_environment(env: Mapping[str, str], uri: str, auth_config: Path | Non
     environment = {**env, "MLFLOW_BACKEND_STORE_URI": uri}
     if auth_config is not None:
         environment["MLFLOW_AUTH_CONFIG_PATH"] = str(auth_config)
+    # MLflow imports the authorization function by module name: from this file's directory.
+    here = str(Path(__file__).resolve().parent)
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [here, env.get("PYTHONPATH", "")]))
     # MLflow reads these itself and they would override or leak around our arguments.
     for name in ("PASSWORD", "MLFLOW_HOST", "MLFLOW_SERVER_ALLOWED_HOSTS", "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS"):
         environment.pop(name, None)

@@ -106,11 +106,11 @@ class IntegrationManager(_InPlaceManager):
         matches = [
             i
             for i in list_all(self.client, "get_integrations", "integrations", ApiId=api_id)
-            if i.get("IntegrationUri") == params["integration_uri"] and i.get("ConnectionId") == params["connection_id"]
+            if i.get("IntegrationUri") == params["integration_uri"]
+            and i.get("ConnectionId") == params["connection_id"]
+            and params["description"] in (None, i.get("Description"))
         ]
-        return only_one(
-            matches, "integrations with this integration_uri and connection_id", lambda i: i["IntegrationId"]
-        )
+        return only_one(matches, "integrations with this URI, connection and description", lambda i: i["IntegrationId"])
 
     def desired(self) -> dict:
         params = self.params

@@ -13,7 +13,8 @@ description:
   - Create, update in place and delete an integration of an HTTP API.
   - The integration is the one with O(integration_id) when given, otherwise the one of O(api_id) whose
     URI is O(integration_uri) and whose connection is O(connection_id) (none, when O(connection_id) is
-    omitted). The module fails when several integrations match.
+    omitted) and, when O(description) is given, whose description is O(description), so that several
+    integrations can reach one backend. The module fails when several integrations match.
   - Options that are omitted are not compared or changed on an existing integration.
   - O(request_parameters) are compared key by key; a mapping present in AWS but absent from the option is
     left in place (remove the integration to drop mappings).

@@ -1,5 +1,5 @@
-"""MLflow's own users and permissions on the deployed stack (issue 17, part 1), and the data plane's
-AWS_IAM routes (part 4).
+"""MLflow's own users and permissions on the deployed stack (issue 17, part 1), and its AWS_IAM routes
+for programs signing with IAM keys (parts 2 to 4).
 
 Collected through tests/dataplane/test_stack.py, which imports these tests, so that they run against
 the stack that module already deployed (one deployment, not two).
@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +22,7 @@ import pytest
 
 from tests.dataplane.conftest import Stack
 from tests.support import browser
+from tests.support.names import names
 
 
 @dataclass(frozen=True)
@@ -151,41 +154,99 @@ def _signed_status(url: str, credentials: Any, region: str, method: str = "GET",
         return int(error.code)
 
 
-def test_an_aws_iam_route_checks_signatures_and_maps_the_path(stack: Stack) -> None:
-    """The data plane's AWS_IAM routes (issue 17, part 4): SigV4 against the emulator's IAM keys, then the
-    integration's parameter mapping (here: the /aws prefix stripped, so /aws/health reaches MLflow's /health)."""
+def _iam_program(stack: Stack, allowed: bool) -> tuple[Any, str]:
+    """An IAM user of the emulator with an access key, allowed to invoke the stack's AWS_IAM routes or not."""
     from botocore.credentials import Credentials
 
-    api = stack.emulator.client("apigatewayv2")
-    api_id = stack.dataplane()["apis"][0]["apiId"]
-    base = api.get_integrations(ApiId=api_id)["Items"][0]
-    keep = ("IntegrationType", "ConnectionType", "ConnectionId", "IntegrationUri", "IntegrationMethod")
-    integration = api.create_integration(
-        ApiId=api_id,
-        **{name: base[name] for name in keep},
-        PayloadFormatVersion="1.0",
-        RequestParameters={"overwrite:path": "/$request.path.proxy"},
-    )
-    route = api.create_route(
-        ApiId=api_id,
-        RouteKey="ANY /aws/{proxy+}",
-        AuthorizationType="AWS_IAM",
-        Target=f"integrations/{integration['IntegrationId']}",
-    )
     iam = stack.emulator.client("iam")
     name = f"program-{secrets.token_hex(4)}"
-    iam.create_user(UserName=name)
+    arn = iam.create_user(UserName=name)["User"]["Arn"]
+    if allowed:
+        api_id = stack.dataplane()["apis"][0]["apiId"]
+        statement = {
+            "Effect": "Allow",
+            "Action": "execute-api:Invoke",
+            "Resource": f"arn:aws:execute-api:*:*:{api_id}/*/*/aws/*",
+        }
+        document = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+        iam.put_user_policy(UserName=name, PolicyName="invoke-mlflow", PolicyDocument=document)
     raw = iam.create_access_key(UserName=name)["AccessKey"]
-    key = Credentials(raw["AccessKeyId"], raw["SecretAccessKey"])
+    return Credentials(raw["AccessKeyId"], raw["SecretAccessKey"]), arn
+
+
+def test_the_aws_iam_routes_check_signatures_and_permissions(stack: Stack) -> None:
+    """The stack's /aws/{proxy+} routes (issue 17, parts 2 and 4): a valid signature of a caller allowed
+    execute-api:Invoke reaches MLflow with the prefix stripped; anything else is API Gateway's 403."""
     region = stack.emulator.environment()["AWS_REGION"]
-    try:
-        assert _signed_status(f"{stack.url}/aws/health", key, region) == 200
-        assert _signed_status(f"{stack.url}/aws/health", key, region, tamper=True) == 403
-        assert _signed_status(f"{stack.url}/aws/health", Credentials(raw["AccessKeyId"], "x" * 40), region) == 403
-        unsigned = urllib.request.Request(f"{stack.url}/aws/health")
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(unsigned, timeout=30)
-        assert refused.value.code == 403
-    finally:
-        api.delete_route(ApiId=api_id, RouteId=route["RouteId"])
-        api.delete_integration(ApiId=api_id, IntegrationId=integration["IntegrationId"])
+    key, _arn = _iam_program(stack, allowed=True)
+    # A protected MLflow path: a 200 means MLflow took the gateway's identity as a user.
+    search = "/api/2.0/mlflow/experiments/search?max_results=1"
+    iam_search = stack.outputs["iam_tracking_uri"] + search
+    assert iam_search == f"{stack.url}/aws{search}"
+    assert _signed_status(iam_search, key, region) == 200
+    assert _signed_status(iam_search, key, region, tamper=True) == 403
+    assert _signed_status(iam_search, type(key)(key.access_key, "x" * 40), region) == 403
+    unsigned = urllib.request.Request(iam_search)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(unsigned, timeout=30)
+    assert refused.value.code == 403
+    not_allowed, _other = _iam_program(stack, allowed=False)
+    assert _signed_status(iam_search, not_allowed, region) == 403
+    # The SageMaker execution role's own policy lets a session of it in (and only under the prefix).
+    assert _signed_status(iam_search, _sagemaker_session(stack), region) == 200
+    assert _signed_status(f"{stack.url}{search}", _sagemaker_session(stack), region) == 401
+
+
+def _sagemaker_session(stack: Stack) -> Any:
+    from botocore.credentials import Credentials
+
+    account = stack.emulator.client("sts").get_caller_identity()["Account"]
+    role_arn = f"arn:aws:iam::{account}:role/{names(stack.name)['sagemaker_role']}"
+    raw = stack.emulator.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="notebook")["Credentials"]
+    return Credentials(raw["AccessKeyId"], raw["SecretAccessKey"], raw["SessionToken"])
+
+
+def test_a_program_signed_with_an_iam_key_logs_a_run_as_its_own_mlflow_user(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The MLflow client with the stack's client plugin and no MLflow password; the run's experiment is the
+    mapped user's (MLflow gives the creator MANAGE)."""
+    from mlflow import MlflowClient
+
+    key, arn = _iam_program(stack, allowed=True)
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "MLFLOW_")):
+            monkeypatch.delenv(name)
+    environment = {
+        "MLFLOW_TRACKING_AUTH": stack.outputs["iam_tracking_auth"],
+        "AWS_ACCESS_KEY_ID": key.access_key,
+        "AWS_SECRET_ACCESS_KEY": key.secret_key,
+        "AWS_REGION": stack.outputs["region"],
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+        **stack.outputs["mlflow_client_environment"],
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    client = MlflowClient(tracking_uri=stack.outputs["iam_tracking_uri"])
+    experiment_id = client.create_experiment(f"iam-{secrets.token_hex(4)}")
+    run = client.create_run(experiment_id)
+    client.log_metric(run.info.run_id, "loss", 0.25)
+    assert client.get_run(run.info.run_id).data.metrics == {"loss": 0.25}
+
+    admin = User(stack.username, stack.password)
+    query = urllib.parse.urlencode({"username": arn})
+    status, body = _call(stack, admin, "GET", f"/api/3.0/mlflow/users/permissions/list?{query}")
+    assert status == 200, body
+    grants = {(row["resource_pattern"], row["permission"]) for row in body["permissions"]}
+    assert (experiment_id, "MANAGE") in grants
+
+
+def test_the_identity_header_is_not_honoured_on_the_password_routes(stack: Stack) -> None:
+    """A client on the password routes cannot claim an IAM identity: the gateway removes the header, so
+    MLflow asks for a password (had it kept the header, MLflow would have created that user and answered 200)."""
+    account = stack.emulator.client("sts").get_caller_identity()["Account"]
+    header = {"X-Mlflow-Iam-Principal": f"arn:aws:iam::{account}:user/someone"}
+    request = urllib.request.Request(f"{stack.url}/api/2.0/mlflow/experiments/search?max_results=1", headers=header)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 401

@@ -18,9 +18,11 @@ import pytest
 # Collected here, so that they run on this module's stack.
 from tests.dataplane.auth_checks import (  # noqa: F401  # pylint: disable=unused-import
     auth_users,
+    test_a_program_signed_with_an_iam_key_logs_a_run_as_its_own_mlflow_user,
     test_a_read_user_cannot_create_a_run_where_an_edit_user_can,
-    test_an_aws_iam_route_checks_signatures_and_maps_the_path,
     test_the_admin_sees_both_users_and_wrong_passwords_get_401,
+    test_the_aws_iam_routes_check_signatures_and_permissions,
+    test_the_identity_header_is_not_honoured_on_the_password_routes,
     test_the_ui_renders_for_a_user_with_a_password_of_their_own,
 )
 from tests.dataplane.conftest import Stack, deploy

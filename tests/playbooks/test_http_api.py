@@ -28,6 +28,9 @@ NAMES = names(STACK)
 DELETE_PLAYBOOK = "../tests/playbooks/files/http_api_delete.yml"
 LOG_GROUP = NAMES["api_log_group"]
 ROUTE_KEYS = {"ANY /{proxy+}", "$default"}
+IAM_ROUTE_KEY = "ANY /aws/{proxy+}"
+# What files/mlflow/gateway_auth.py reads, in the lower case API Gateway keeps mapping keys in.
+IDENTITY_HEADER = "x-mlflow-iam-principal"
 EXTRA_TAGS = {"owner": "ml-platform"}
 
 
@@ -194,29 +197,43 @@ def test_http_api_is_tagged(emulator: Emulator, deploy: PlaybookRun) -> None:
     assert api["Tags"] == {"mlflow:stack": STACK, **EXTRA_TAGS}
 
 
-def test_integration_reaches_the_listener_through_the_link(
+def _integrations_by_route_auth(emulator: Emulator) -> dict[str, dict[str, Any]]:
+    """The integration each kind of route (NONE, AWS_IAM) targets."""
+    apigw = client(emulator, "apigatewayv2")
+    api_id = _the_api(emulator)["ApiId"]
+    integrations = {i["IntegrationId"]: i for i in apigw.get_integrations(ApiId=api_id)["Items"]}
+    routes = apigw.get_routes(ApiId=api_id)["Items"]
+    return {r.get("AuthorizationType", "NONE"): integrations[r["Target"].removeprefix("integrations/")] for r in routes}
+
+
+def test_integrations_reach_the_listener_through_the_link(
     emulator: Emulator, deploy: PlaybookRun, backend: Backend
 ) -> None:
     integrations = client(emulator, "apigatewayv2").get_integrations(ApiId=_the_api(emulator)["ApiId"])["Items"]
-    assert len(integrations) == 1
-    integration = integrations[0]
-    assert integration["IntegrationType"] == "HTTP_PROXY"
-    assert integration["ConnectionType"] == "VPC_LINK"
-    assert integration["ConnectionId"] == _vpc_links(emulator)[0]["VpcLinkId"]
-    assert integration["IntegrationUri"] == backend.listener_arn
-    assert integration["IntegrationMethod"] == "ANY"
-    assert integration["PayloadFormatVersion"] == "1.0"
-    assert integration["TimeoutInMillis"] == 30000
+    assert len(integrations) == 2
+    for integration in integrations:
+        assert integration["IntegrationType"] == "HTTP_PROXY"
+        assert integration["ConnectionType"] == "VPC_LINK"
+        assert integration["ConnectionId"] == _vpc_links(emulator)[0]["VpcLinkId"]
+        assert integration["IntegrationUri"] == backend.listener_arn
+        assert integration["IntegrationMethod"] == "ANY"
+        assert integration["PayloadFormatVersion"] == "1.0"
+        assert integration["TimeoutInMillis"] == 30000
+    by_auth = _integrations_by_route_auth(emulator)
+    # Only the AWS_IAM routes can carry the caller's identity to MLflow, and only as API Gateway set it.
+    assert by_auth["NONE"]["RequestParameters"] == {f"remove:header.{IDENTITY_HEADER}": "''"}
+    assert by_auth["AWS_IAM"]["RequestParameters"] == {
+        f"overwrite:header.{IDENTITY_HEADER}": "$context.identity.userArn",
+        "overwrite:path": "/${request.path.proxy}",
+    }
 
 
-def test_routes_are_exactly_proxy_and_default_to_the_integration(emulator: Emulator, deploy: PlaybookRun) -> None:
-    apigw = client(emulator, "apigatewayv2")
-    api_id = _the_api(emulator)["ApiId"]
-    integration_id = apigw.get_integrations(ApiId=api_id)["Items"][0]["IntegrationId"]
-    routes = apigw.get_routes(ApiId=api_id)["Items"]
-    assert sorted(r["RouteKey"] for r in routes) == sorted(ROUTE_KEYS)
-    assert {r["Target"] for r in routes} == {f"integrations/{integration_id}"}
-    assert {r.get("AuthorizationType", "NONE") for r in routes} == {"NONE"}
+def test_routes_are_proxy_and_default_and_the_iam_prefix(emulator: Emulator, deploy: PlaybookRun) -> None:
+    routes = client(emulator, "apigatewayv2").get_routes(ApiId=_the_api(emulator)["ApiId"])["Items"]
+    auth = {r["RouteKey"]: r.get("AuthorizationType", "NONE") for r in routes}
+    assert auth == {**dict.fromkeys(ROUTE_KEYS, "NONE"), IAM_ROUTE_KEY: "AWS_IAM"}
+    by_auth = _integrations_by_route_auth(emulator)
+    assert by_auth["NONE"]["IntegrationId"] != by_auth["AWS_IAM"]["IntegrationId"]
 
 
 def test_default_stage_auto_deploys_throttles_and_logs(emulator: Emulator, deploy: PlaybookRun) -> None:
@@ -269,7 +286,7 @@ def test_changes_update_the_stage_in_place_and_follow_a_new_listener(
     apigw = client(emulator, "apigatewayv2")
     api_id = _the_api(emulator)["ApiId"]
     stage_before = _stage(emulator)
-    old_integration = apigw.get_integrations(ApiId=api_id)["Items"][0]["IntegrationId"]
+    old_integrations = {i["IntegrationId"] for i in apigw.get_integrations(ApiId=api_id)["Items"]}
     new_listener = _replace_listener(emulator, backend)
     update = _ok(
         run_playbook(
@@ -281,6 +298,7 @@ def test_changes_update_the_stage_in_place_and_follow_a_new_listener(
                 http_api_throttling_burst_limit=300,
                 http_api_throttling_rate_limit=150.5,
                 mlflow_stack_tags={"owner": "data-team"},
+                http_api_iam_enabled=False,
             ),
         )
     )
@@ -293,10 +311,12 @@ def test_changes_update_the_stage_in_place_and_follow_a_new_listener(
     assert stage["AccessLogSettings"] == stage_before["AccessLogSettings"]
     assert any(r["method"] == "PATCH" and r["answered_by"] == "apigatewayv2_stages" for r in update.requests)
     integrations = apigw.get_integrations(ApiId=api_id)["Items"]
-    assert [i["IntegrationUri"] for i in integrations] == [new_listener], "the old integration is deleted"
-    assert integrations[0]["IntegrationId"] != old_integration
-    targets = {r["Target"] for r in apigw.get_routes(ApiId=api_id)["Items"]}
-    assert targets == {f"integrations/{integrations[0]['IntegrationId']}"}
+    # http_api_iam_enabled: false on this run: the AWS_IAM route and its integration are gone.
+    assert [i["IntegrationUri"] for i in integrations] == [new_listener], "the old integrations are deleted"
+    assert integrations[0]["IntegrationId"] not in old_integrations
+    routes = apigw.get_routes(ApiId=api_id)["Items"]
+    assert sorted(r["RouteKey"] for r in routes) == sorted(ROUTE_KEYS)
+    assert {r["Target"] for r in routes} == {f"integrations/{integrations[0]['IntegrationId']}"}
 
 
 def test_an_api_of_the_same_name_not_tagged_with_the_stack_is_not_adopted(

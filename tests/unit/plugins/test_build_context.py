@@ -108,3 +108,12 @@ def test_images_start_from_an_exact_release(image: str) -> None:
 def test_mlflow_runs_as_a_non_root_user() -> None:
     user = _instructions("mlflow", "USER")[-1].split(":")[0]
     assert user not in ("0", "root")
+
+
+def test_the_authorization_function_is_importable_beside_the_entrypoint() -> None:
+    mlflow = _load_mlflow_entrypoint()
+    module, _colon, _function = mlflow.AUTHORIZATION_FUNCTION.partition(":")
+    placed = _image_files("mlflow")
+    entrypoint = PurePosixPath(_entrypoint("mlflow")[1])
+    # The entrypoint puts its own directory first on MLflow's PYTHONPATH.
+    assert str(entrypoint.parent / f"{module}.py") in placed

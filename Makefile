@@ -24,9 +24,12 @@ demo: system-deps venv-test collections
 demo-stop:
 	$(BIN)/python -m emulator stop
 
-# Figures for docs/dataplane.md (not a test): make demo from nothing running to the first authenticated
-# 200, the demo's resident memory, and the endpoint's latency against one task's MLflow. The demo keeps running.
+# Figures for docs/performance.md (not a test): deploy, no-op re-run and teardown on the virtual clock,
+# typical and slow profiles, each on an emulator of its own (tools/deploy-bench). Then docs/dataplane.md's:
+# make demo from nothing running to the first authenticated 200, the demo's resident memory, and the
+# endpoint's latency against one task's MLflow. The demo keeps running.
 bench: system-deps venv-test collections
+	$(BIN)/python tools/deploy-bench
 	$(BIN)/python tools/demo-bench $(STACK)
 
 test: system-deps venv-test collections lint sanity molecule pytest

@@ -8,6 +8,12 @@ BIN := $(VENV)/bin
 STACK ?= mlflow
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+# Mitogen's strategy runs every play of make (demo, test, bench) with a fraction of Ansible's per-task
+# start-up (docs/performance.md); MITOGEN=0 runs Ansible's own linear strategy. Found once the venv has it.
+MITOGEN ?= 1
+MITOGEN_STRATEGIES = $(if $(filter 1,$(MITOGEN)),$(shell $(BIN)/python -c 'import ansible_mitogen, os; print(os.path.dirname(ansible_mitogen.__file__) + "/plugins/strategy")' 2>/dev/null))
+export ANSIBLE_STRATEGY_PLUGINS = $(MITOGEN_STRATEGIES)
+export ANSIBLE_STRATEGY = $(if $(MITOGEN_STRATEGIES),mitogen_linear,linear)
 COLLECTION_LINK := .collections/ansible_collections/mlops/mlflow_aws
 
 .PHONY: demo demo-stop bench test soak venv venv-test collections emulator emulator-stop lint sanity pytest molecule system-deps build clean

@@ -8,6 +8,12 @@ BIN := $(VENV)/bin
 STACK ?= mlflow
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+# Mitogen's strategy runs every play of make (demo, test, bench) with a fraction of Ansible's per-task
+# start-up (docs/performance.md); MITOGEN=0 runs Ansible's own linear strategy. Found once the venv has it.
+MITOGEN ?= 1
+MITOGEN_STRATEGIES = $(if $(filter 1,$(MITOGEN)),$(shell $(BIN)/python -c 'import ansible_mitogen, os; print(os.path.dirname(ansible_mitogen.__file__) + "/plugins/strategy")' 2>/dev/null))
+export ANSIBLE_STRATEGY_PLUGINS = $(MITOGEN_STRATEGIES)
+export ANSIBLE_STRATEGY = $(if $(MITOGEN_STRATEGIES),mitogen_linear,linear)
 COLLECTION_LINK := .collections/ansible_collections/mlops/mlflow_aws
 
 .PHONY: demo demo-stop bench test soak venv venv-test collections emulator emulator-stop lint sanity pytest molecule system-deps build clean
@@ -24,9 +30,12 @@ demo: system-deps venv-test collections
 demo-stop:
 	$(BIN)/python -m emulator stop
 
-# Figures for docs/dataplane.md (not a test): make demo from nothing running to the first authenticated
-# 200, the demo's resident memory, and the endpoint's latency against one task's MLflow. The demo keeps running.
+# Figures for docs/performance.md (not a test): deploy, no-op re-run and teardown on the virtual clock,
+# typical and slow profiles, each on an emulator of its own (tools/deploy-bench). Then docs/dataplane.md's:
+# make demo from nothing running to the first authenticated 200, the demo's resident memory, and the
+# endpoint's latency against one task's MLflow. The demo keeps running.
 bench: system-deps venv-test collections
+	$(BIN)/python tools/deploy-bench
 	$(BIN)/python tools/demo-bench $(STACK)
 
 test: system-deps venv-test collections lint sanity molecule pytest

@@ -108,6 +108,19 @@ def test_tracking_through_the_endpoint(mlflow_user: Stack) -> None:
     assert len(history) == 1000 and history[-1].step == 999
 
 
+def _access_log_lines(stack: Stack, since_ms: int) -> list[dict[str, Any]]:
+    """The stage's access log lines (JSON, the stage's format) written since ``since_ms``."""
+    api = stack.emulator.client("apigatewayv2")
+    stage = api.get_stage(ApiId=stack.dataplane()["apis"][0]["apiId"], StageName="$default")
+    group = stage["AccessLogSettings"]["DestinationArn"].split(":log-group:", 1)[1].removesuffix(":*")
+    pages = (
+        stack.emulator.client("logs")
+        .get_paginator("filter_log_events")
+        .paginate(logGroupName=group, startTime=since_ms)
+    )
+    return [json.loads(event["message"]) for page in pages for event in page["events"]]
+
+
 def test_a_50_mb_artifact_round_trips_while_the_gateway_limit_holds(mlflow_user: Stack, tmp_path: Path) -> None:
     import mlflow
 
@@ -115,12 +128,34 @@ def test_a_50_mb_artifact_round_trips_while_the_gateway_limit_holds(mlflow_user:
     source = tmp_path / "weights.bin"
     source.write_bytes(payload)
     mlflow.set_experiment("large-artifacts")
+    since_ms = int(time.time() * 1000) - 1000
+    mlflow_user.emulator.clear_requests()
     with mlflow.start_run() as run:
         mlflow.log_artifact(str(source))
     copy = mlflow.artifacts.download_artifacts(
         run_id=run.info.run_id, artifact_path="weights.bin", dst_path=str(tmp_path / "out")
     )
     assert hashlib.sha256(Path(copy).read_bytes()).digest() == hashlib.sha256(payload).digest()
+
+    # The bytes went straight to and from S3 on URLs MLflow presigned, in parts under the gateway's limit.
+    s3_calls = [
+        e for e in mlflow_user.emulator.requests() if e["service"] == "s3" and e["path"].endswith("/weights.bin")
+    ]
+    parts = [e for e in s3_calls if e["action"] == "UploadPart" and e["status"] == 200]
+    chunk = int(mlflow_user.outputs["mlflow_client_environment"]["MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE"])
+    assert len(parts) == -(-len(payload) // chunk), s3_calls
+    assert {e["auth"] for e in parts} == {"query"} and sum(e["bytes"] for e in parts) == len(payload)
+    assert [e["action"] for e in s3_calls if e["action"] != "UploadPart"][:1] == ["CreateMultipartUpload"]
+    assert "CompleteMultipartUpload" in {e["action"] for e in s3_calls}
+    assert not [e for e in s3_calls if e["action"] == "PutObject"]
+    downloads = [e for e in s3_calls if e["action"] == "GetObject" and e["status"] in (200, 206)]
+    assert downloads and {e["auth"] for e in downloads} == {"query"}
+    # Through the HTTP API only MLflow's small control calls passed: no artifact body, no large response.
+    lines = [line for line in _access_log_lines(mlflow_user, since_ms) if "weights.bin" in line["path"]]
+    paths = {line["path"].split("/mlflow-artifacts/", 1)[-1].split("/", 1)[0] for line in lines}
+    assert {"mpu", "presigned"} <= paths, lines
+    assert "artifacts" not in paths, lines
+    assert all(int(str(line["responseLength"]).strip("-") or 0) < 1024 * 1024 for line in lines), lines
 
     # A plain request over 10 MB through the gateway is refused, as API Gateway does.
     over = _get(

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import time
 import urllib.error
 import urllib.request
@@ -362,3 +363,35 @@ def test_data_survives_teardown_and_a_restore_from_the_final_snapshot(
     assert restored.data.params == {"kept": "yes"}
     notes = MlflowClient().download_artifacts(run.info.run_id, "notes.txt", str(tmp_path))
     assert Path(notes).read_text() == "still here"
+
+
+def test_a_deploy_whose_tasks_cannot_start_fails_the_play_with_the_ecs_reason(stack: Stack) -> None:
+    """The real role: a secret key the container needs is gone, a new revision is rolled out, the circuit
+    breaker marks it FAILED and the play fails naming it, long before the role's wait budget is spent.
+    Last in the module: the rollback's tasks read the same broken secret, so they cannot start either."""
+    secrets = stack.emulator.client("secretsmanager")
+    flask_secret = names(stack.name)["mlflow_flask_secret"]
+    original = secrets.get_secret_value(SecretId=flask_secret)["SecretString"]
+    secrets.put_secret_value(SecretId=flask_secret, SecretString=json.dumps({"renamed": json.loads(original)["key"]}))
+    try:
+        run = run_playbook(
+            stack.emulator,
+            "site.yml",
+            "--tags",
+            "ecs_service",
+            # A changed setting registers a new revision, whose tasks ECS starts with the secret as it is now.
+            extra_vars={"mlflow_stack_name": stack.name, "ecs_service_mlflow_workers": 1},
+        )
+    finally:
+        secrets.put_secret_value(SecretId=flask_secret, SecretString=original)
+    assert run.failed, run.output[-3000:]
+    failure = run.output[run.output.index("TASK [mlops.mlflow_aws.ecs_service : Fail when the circuit breaker") :]
+    assert "fatal: [localhost]: FAILED!" in failure, run.output[-3000:]
+    assert "ECS deployment circuit breaker: tasks failed to start" in failure
+    assert "ResourceInitializationError" in failure and "did not contain json key key" in failure
+    # The wait ended on the FAILED rollout, not on its retries running out (900 s / 5 s = 180 of them).
+    left = [
+        int(n)
+        for n in re.findall(r"RETRYING: \[localhost\]: Wait until the service is stable \((\d+) retries", run.output)
+    ]
+    assert min(left, default=180) > 90, left

@@ -25,6 +25,16 @@ from tests.dataplane.auth_checks import (  # noqa: F401  # pylint: disable=unuse
     test_the_ui_renders_for_a_user_with_a_password_of_their_own,
 )
 from tests.dataplane.conftest import Stack, deploy
+from tests.dataplane.container_checks import (  # noqa: F401  # pylint: disable=unused-import
+    test_mlflow_answers_401_with_its_challenge_to_anyone_without_the_password,
+    test_mlflow_fits_beside_nginx_in_the_task_memory,
+    test_mlflow_listens_on_loopback_only_and_checks_the_host,
+    test_only_mlflow_holds_the_credentials_in_a_private_file,
+    test_passwords_stay_out_of_process_lists_and_logs,
+    test_the_access_log_holds_no_credentials,
+    test_the_example_discovers_the_stack_and_registers_a_model,
+    test_the_first_two_tasks_took_turns_on_the_schema,
+)
 from tests.support import browser
 from tests.support.names import names
 from tests.support.playbooks import OUTPUTS, ROOT, run_playbook

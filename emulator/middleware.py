@@ -46,6 +46,9 @@ class RequestLog:
                     "action": request.action,
                     "method": request.method,
                     "path": request.path,
+                    "auth": request.auth,
+                    # Request body size: shows where large payloads went (S3 straight, or through a proxy).
+                    "bytes": len(request.body),
                     "status": status,
                     "answered_by": answered_by,
                 }

@@ -12,6 +12,8 @@ from urllib.parse import parse_qs
 from emulator.rest_operations import operation_name
 
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request")
+# A presigned URL carries its signature in the query (SigV4: X-Amz-Credential, X-Amz-Signature).
+_QUERY_SCOPE = re.compile(r"^[^/]+/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request$")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class AwsRequest:
     service: str | None = None
     region: str | None = None
     action: str | None = None
+    # How the request is signed: "header" (Authorization), "query" (a presigned URL) or "none".
+    auth: str = "none"
     environ: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -37,8 +41,7 @@ class AwsRequest:
         if environ.get("CONTENT_TYPE"):
             headers["content-type"] = environ["CONTENT_TYPE"]
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-        scope = _CREDENTIAL_SCOPE.search(headers.get("authorization", ""))
-        service = scope.group("service") if scope else None
+        auth, service, region = _signature(headers, query)
         method = environ.get("REQUEST_METHOD", "GET")
         return cls(
             method=method,
@@ -47,8 +50,10 @@ class AwsRequest:
             headers=headers,
             body=body,
             service=service,
-            region=scope.group("region") if scope else None,
-            action=_action(headers, query, body) or operation_name(service, method, _raw_path(environ)),
+            region=region,
+            action=_action(headers, query, body)
+            or operation_name(service, method, _raw_path(environ), query.keys(), headers.keys()),
+            auth=auth,
             environ=environ,
         )
 
@@ -67,6 +72,19 @@ class AwsRequest:
                 {key: values[0] for key, values in parse_qs(self.body.decode(), keep_blank_values=True).items()}
             )
         return params
+
+
+def _signature(headers: dict[str, str], query: dict[str, list[str]]) -> tuple[str, str | None, str | None]:
+    """How the request is signed, and the service and region it is signed for (None when unknown)."""
+    if "authorization" in headers:
+        scope = _CREDENTIAL_SCOPE.search(headers["authorization"])
+        return "header", scope.group("service") if scope else None, scope.group("region") if scope else None
+    if "X-Amz-Signature" in query:
+        scope = _QUERY_SCOPE.match(query.get("X-Amz-Credential", [""])[0])
+        return "query", scope.group("service") if scope else None, scope.group("region") if scope else None
+    if "Signature" in query and "AWSAccessKeyId" in query:
+        return "query", "s3", None  # SigV2 query authentication exists for S3 only
+    return "none", None, None
 
 
 def _buffer_body(environ: dict[str, Any]) -> bytes:

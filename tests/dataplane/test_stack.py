@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import time
 import urllib.error
 import urllib.request
@@ -26,6 +27,16 @@ from tests.dataplane.auth_checks import (  # noqa: F401  # pylint: disable=unuse
     test_the_ui_renders_for_a_user_with_a_password_of_their_own,
 )
 from tests.dataplane.conftest import Stack, deploy
+from tests.dataplane.container_checks import (  # noqa: F401  # pylint: disable=unused-import
+    test_mlflow_answers_401_with_its_challenge_to_anyone_without_the_password,
+    test_mlflow_fits_beside_nginx_in_the_task_memory,
+    test_mlflow_listens_on_loopback_only_and_checks_the_host,
+    test_only_mlflow_holds_the_credentials_in_a_private_file,
+    test_passwords_stay_out_of_process_lists_and_logs,
+    test_the_access_log_holds_no_credentials,
+    test_the_example_discovers_the_stack_and_registers_a_model,
+    test_the_first_two_tasks_took_turns_on_the_schema,
+)
 from tests.support import browser
 from tests.support.names import names
 from tests.support.playbooks import OUTPUTS, ROOT, run_playbook
@@ -110,6 +121,19 @@ def test_tracking_through_the_endpoint(mlflow_user: Stack) -> None:
     assert len(history) == 1000 and history[-1].step == 999
 
 
+def _access_log_lines(stack: Stack, since_ms: int) -> list[dict[str, Any]]:
+    """The stage's access log lines (JSON, the stage's format) written since ``since_ms``."""
+    api = stack.emulator.client("apigatewayv2")
+    stage = api.get_stage(ApiId=stack.dataplane()["apis"][0]["apiId"], StageName="$default")
+    group = stage["AccessLogSettings"]["DestinationArn"].split(":log-group:", 1)[1].removesuffix(":*")
+    pages = (
+        stack.emulator.client("logs")
+        .get_paginator("filter_log_events")
+        .paginate(logGroupName=group, startTime=since_ms)
+    )
+    return [json.loads(event["message"]) for page in pages for event in page["events"]]
+
+
 def test_a_50_mb_artifact_round_trips_while_the_gateway_limit_holds(mlflow_user: Stack, tmp_path: Path) -> None:
     import mlflow
 
@@ -117,12 +141,34 @@ def test_a_50_mb_artifact_round_trips_while_the_gateway_limit_holds(mlflow_user:
     source = tmp_path / "weights.bin"
     source.write_bytes(payload)
     mlflow.set_experiment("large-artifacts")
+    since_ms = int(time.time() * 1000) - 1000
+    mlflow_user.emulator.clear_requests()
     with mlflow.start_run() as run:
         mlflow.log_artifact(str(source))
     copy = mlflow.artifacts.download_artifacts(
         run_id=run.info.run_id, artifact_path="weights.bin", dst_path=str(tmp_path / "out")
     )
     assert hashlib.sha256(Path(copy).read_bytes()).digest() == hashlib.sha256(payload).digest()
+
+    # The bytes went straight to and from S3 on URLs MLflow presigned, in parts under the gateway's limit.
+    s3_calls = [
+        e for e in mlflow_user.emulator.requests() if e["service"] == "s3" and e["path"].endswith("/weights.bin")
+    ]
+    parts = [e for e in s3_calls if e["action"] == "UploadPart" and e["status"] == 200]
+    chunk = int(mlflow_user.outputs["mlflow_client_environment"]["MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE"])
+    assert len(parts) == -(-len(payload) // chunk), s3_calls
+    assert {e["auth"] for e in parts} == {"query"} and sum(e["bytes"] for e in parts) == len(payload)
+    assert {"CreateMultipartUpload", "CompleteMultipartUpload"} <= {e["action"] for e in s3_calls}, s3_calls
+    assert not [e for e in s3_calls if e["action"] == "PutObject"]
+    downloads = [e for e in s3_calls if e["action"] == "GetObject" and e["status"] in (200, 206)]
+    assert downloads and {e["auth"] for e in downloads} == {"query"}
+    # Through the HTTP API only MLflow's small control calls passed: no artifact body, no large response.
+    # (MLflow's multipart calls name the run's artifact directory; the file name is in their body.)
+    lines = [line for line in _access_log_lines(mlflow_user, since_ms) if run.info.run_id in line["path"]]
+    paths = {line["path"].split("/mlflow-artifacts/", 1)[-1].split("/", 1)[0] for line in lines}
+    assert {"mpu", "presigned"} <= paths, lines
+    assert "artifacts" not in paths, lines
+    assert all(int(str(line["responseLength"]).strip("-") or 0) < 1024 * 1024 for line in lines), lines
 
     # A plain request over 10 MB through the gateway is refused, as API Gateway does.
     over = _get(
@@ -329,3 +375,35 @@ def test_data_survives_teardown_and_a_restore_from_the_final_snapshot(
     assert restored.data.params == {"kept": "yes"}
     notes = MlflowClient().download_artifacts(run.info.run_id, "notes.txt", str(tmp_path))
     assert Path(notes).read_text() == "still here"
+
+
+def test_a_deploy_whose_tasks_cannot_start_fails_the_play_with_the_ecs_reason(stack: Stack) -> None:
+    """The real role: a secret key the container needs is gone, a new revision is rolled out, the circuit
+    breaker marks it FAILED and the play fails naming it, long before the role's wait budget is spent.
+    Last in the module: the rollback's tasks read the same broken secret, so they cannot start either."""
+    secrets = stack.emulator.client("secretsmanager")
+    flask_secret = names(stack.name)["mlflow_flask_secret"]
+    original = secrets.get_secret_value(SecretId=flask_secret)["SecretString"]
+    secrets.put_secret_value(SecretId=flask_secret, SecretString=json.dumps({"renamed": json.loads(original)["key"]}))
+    try:
+        run = run_playbook(
+            stack.emulator,
+            "site.yml",
+            "--tags",
+            "ecs_service",
+            # A changed setting registers a new revision, whose tasks ECS starts with the secret as it is now.
+            extra_vars={"mlflow_stack_name": stack.name, "ecs_service_mlflow_workers": 1},
+        )
+    finally:
+        secrets.put_secret_value(SecretId=flask_secret, SecretString=original)
+    assert run.failed, run.output[-3000:]
+    failure = run.output[run.output.index("TASK [mlops.mlflow_aws.ecs_service : Fail when the circuit breaker") :]
+    assert "fatal: [localhost]: FAILED!" in failure, run.output[-3000:]
+    assert "ECS deployment circuit breaker: tasks failed to start" in failure
+    assert "ResourceInitializationError" in failure and "did not contain json key key" in failure
+    # The wait ended on the FAILED rollout, not on its retries running out (900 s / 5 s = 180 of them).
+    left = [
+        int(n)
+        for n in re.findall(r"RETRYING: \[localhost\]: Wait until the service is stable \((\d+) retries", run.output)
+    ]
+    assert min(left, default=180) > 90, left

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,36 @@ def test_request_log_names_rest_operations(emulator: launcher.Emulator) -> None:
         ("apigateway", "TagResource"),
         ("apigateway", "GetVpcLinks"),
         ("apigateway", "DeleteVpcLink"),
+    ]
+
+
+@pytest.mark.parametrize("signature", ["s3v4", "s3"])
+def test_request_log_shows_presigned_s3_requests_and_their_size(emulator: launcher.Emulator, signature: str) -> None:
+    """A presigned URL has no Authorization header: the log names S3 from its query (SigV4 or SigV2)."""
+    import boto3
+    from botocore.config import Config
+
+    s3 = client(emulator, "s3")
+    s3.create_bucket(Bucket="presigned-log")
+    env = emulator.environment()
+    presigner = boto3.client(
+        "s3",
+        endpoint_url=emulator.url,
+        region_name="us-east-1",
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        config=Config(signature_version=signature),
+    )
+    url = presigner.generate_presigned_url("put_object", Params={"Bucket": "presigned-log", "Key": "k"}, ExpiresIn=60)
+    emulator.clear_requests()
+    request = urllib.request.Request(url, data=b"x" * 1000, method="PUT")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+    s3.get_object(Bucket="presigned-log", Key="k")
+    entries = emulator.requests()
+    assert [(e["service"], e["action"], e["auth"], e["bytes"]) for e in entries] == [
+        ("s3", "PutObject", "query", 1000),
+        ("s3", "GetObject", "header", 0),
     ]
 
 

@@ -23,7 +23,7 @@ CASES = [
     # Requests that get no name:
     ("apigateway", "PATCH", "/v2/apis", None),  # no such route
     ("apigateway", "GET", "/v3/apis", None),
-    ("s3", "GET", "/bucket", None),  # not a modelled REST-JSON service
+    ("sqs", "GET", "/queue", None),  # not a modelled REST service
     (None, "GET", "/v2/apis", None),  # unsigned
 ]
 
@@ -33,3 +33,23 @@ def test_requests_are_named_by_their_operation(
     signing_name: str | None, method: str, path: str, expected: str | None
 ) -> None:
     assert operation_name(signing_name, method, path) == expected
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "query", "headers", "expected"),
+    [
+        ("POST", "/bucket/a/b.bin", ["uploads"], [], "CreateMultipartUpload"),
+        ("PUT", "/bucket/a/b.bin", ["partNumber", "uploadId", "X-Amz-Signature"], [], "UploadPart"),
+        ("PUT", "/bucket/a/b.bin", ["partNumber", "uploadId"], ["X-Amz-Copy-Source"], "UploadPartCopy"),
+        ("POST", "/bucket/a/b.bin", ["uploadId"], [], "CompleteMultipartUpload"),
+        ("DELETE", "/bucket/a/b.bin", ["uploadId"], [], "AbortMultipartUpload"),
+        ("PUT", "/bucket/a/b.bin", [], [], "PutObject"),
+        ("PUT", "/bucket/a/b.bin", ["x-id"], ["x-amz-copy-source"], "CopyObject"),
+        ("GET", "/bucket/a/b.bin", ["X-Amz-Credential", "X-Amz-Signature"], ["range"], "GetObject"),
+        ("GET", "/bucket", ["list-type", "prefix"], [], "ListObjectsV2"),
+    ],
+)
+def test_s3_requests_are_told_apart_by_their_query_and_headers(
+    method: str, path: str, query: list[str], headers: list[str], expected: str
+) -> None:
+    assert operation_name("s3", method, path, query, headers) == expected

@@ -15,7 +15,7 @@ from types import ModuleType
 import pytest
 from sqlalchemy.engine import make_url
 
-from local_runtime.processes import free_port
+from emulator.dataplane.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = ROOT / "files" / "mlflow" / "entrypoint.py"

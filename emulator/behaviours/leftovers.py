@@ -74,7 +74,8 @@ def vpc_link_leftovers(request: AwsRequest, vpc_link_id: str) -> Leave | None:
     subnet_ids, groups = list(link.subnet_ids or []), list(link.sg_ids or [])
 
     def leave() -> None:
-        if vpc_link_id not in links:
+        # With lifecycles the link is DELETING for a while; its interfaces outlive it all the same.
+        if vpc_link_id not in links or getattr(links[vpc_link_id], "_mlflow_deleting", False):
             for subnet_id in subnet_ids:
                 _leftover(ec2, "vpc_link_eni", subnet_id, groups, f"VPC Link {vpc_link_id}", public=False)
 

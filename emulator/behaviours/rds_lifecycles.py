@@ -1,0 +1,138 @@
+"""Aurora on AWS's time: clusters, instances and cluster snapshots are created and deleted over minutes.
+
+- A cluster is ``creating`` then ``available`` (moto: ``available`` from its second read).
+- An instance is ``creating``, ``backing-up`` (its first backup), then ``available``; or ``failed`` when the
+  faults name ``rds_instance``.
+- DeleteDBInstance and DeleteDBCluster leave the resource ``deleting`` until its time has passed (moto drops
+  it at once), so a subnet group or a cluster still used by it cannot be deleted meanwhile.
+- A manual cluster snapshot (the final snapshot) is ``creating`` then ``available``.
+
+Every Describe of the kind moves the states on along the modeled clock (emulator.lifecycle). AWS lets
+CreateDBInstance name a cluster that is still ``creating``, so nothing is refused here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from emulator import moto_state
+from emulator.lifecycle import ENGINE, FAILED, PENDING
+from emulator.request import AwsRequest
+
+NAME = "rds_lifecycles"
+CLUSTER, CLUSTER_DELETE, SNAPSHOT = "rds_cluster", "rds_cluster_delete", "rds_cluster_snapshot"
+INSTANCE, BACKUP, INSTANCE_DELETE = "rds_instance", "rds_instance_backup", "rds_instance_delete"
+
+
+def _wrap_models() -> None:
+    from moto.rds.models import DBCluster, RDSBackend
+
+    if getattr(RDSBackend, "_mlflow_lifecycle", False):
+        return
+    # moto's getter turns "creating" into "available" on its first read; the clock decides here.
+    DBCluster.status = property(lambda self: self._status, DBCluster.status.fset)  # type: ignore[method-assign,assignment]
+    _wrap_creates(RDSBackend)
+    _wrap_deletes(RDSBackend)
+    RDSBackend._mlflow_lifecycle = True  # type: ignore[attr-defined]
+
+
+def _wrap_creates(backend: Any) -> None:
+    create_cluster, create_instance = backend.create_db_cluster, backend.create_db_instance
+    create_snapshot = backend.create_db_cluster_snapshot
+
+    def create_db_cluster(self: Any, kwargs: dict[str, Any]) -> Any:
+        cluster = create_cluster(self, kwargs)
+        ENGINE.track(CLUSTER, cluster.db_cluster_arn)
+        return cluster
+
+    def create_db_instance(self: Any, db_kwargs: dict[str, Any]) -> Any:
+        database = create_instance(self, db_kwargs)
+        database.status = "creating"
+        ENGINE.track(INSTANCE, database.db_instance_arn)
+        return database
+
+    def create_db_cluster_snapshot(self: Any, *args: Any, **kwargs: Any) -> Any:
+        snapshot = create_snapshot(self, *args, **kwargs)
+        if snapshot.snapshot_type == "manual":
+            snapshot.status = "creating"
+            ENGINE.track(SNAPSHOT, snapshot.db_cluster_snapshot_arn)
+        return snapshot
+
+    backend.create_db_cluster = create_db_cluster
+    backend.create_db_instance = create_db_instance
+    backend.create_db_cluster_snapshot = create_db_cluster_snapshot
+
+
+def _wrap_deletes(backend: Any) -> None:
+    delete_cluster, delete_instance = backend.delete_db_cluster, backend.delete_db_instance
+
+    def delete_db_cluster(self: Any, cluster_identifier: str, snapshot_name: str | None = None) -> Any:
+        cluster = delete_cluster(self, cluster_identifier, snapshot_name)
+        cluster.status = "deleting"
+        self.clusters[cluster_identifier] = cluster  # AWS still lists it while it is deleted
+        ENGINE.track(CLUSTER_DELETE, cluster.db_cluster_arn)
+        return cluster
+
+    def delete_db_instance(self: Any, db_instance_identifier: str, *args: Any, **kwargs: Any) -> Any:
+        database = delete_instance(self, db_instance_identifier, *args, **kwargs)
+        self.databases[db_instance_identifier] = database  # "deleting", as moto set it
+        ENGINE.track(INSTANCE_DELETE, database.db_instance_arn)
+        return database
+
+    backend.delete_db_cluster = delete_db_cluster
+    backend.delete_db_instance = delete_db_instance
+
+
+def advance_clusters(rds: Any) -> None:
+    for identifier, cluster in list(rds.clusters.items()):
+        arn = cluster.db_cluster_arn
+        if cluster.status == "creating" and ENGINE.observe(CLUSTER, arn) != PENDING:
+            cluster.status = "available"
+        elif cluster.status == "deleting" and ENGINE.observe(CLUSTER_DELETE, arn) != PENDING:
+            rds.clusters.pop(identifier, None)
+
+
+def advance_instances(rds: Any) -> None:
+    for identifier, database in list(rds.databases.items()):
+        arn = database.db_instance_arn
+        if database.status == "creating":
+            phase = ENGINE.observe(INSTANCE, arn)
+            if phase == FAILED:
+                database.status = "failed"
+            elif phase != PENDING:
+                database.status = "backing-up"
+                ENGINE.track(BACKUP, arn)
+        elif database.status == "backing-up" and ENGINE.observe(BACKUP, arn) != PENDING:
+            database.status = "available"
+        elif database.status == "deleting" and ENGINE.observe(INSTANCE_DELETE, arn) != PENDING:
+            rds.databases.pop(identifier, None)
+
+
+def advance_snapshots(rds: Any) -> None:
+    for snapshot in list(rds.cluster_snapshots.values()):
+        if snapshot.status == "creating" and ENGINE.observe(SNAPSHOT, snapshot.db_cluster_snapshot_arn) != PENDING:
+            snapshot.status = "available"
+
+
+_ADVANCES = {
+    "DescribeDBClusters": advance_clusters,
+    "DescribeDBInstances": advance_instances,
+    "DescribeDBClusterSnapshots": advance_snapshots,
+}
+
+
+class RdsLifecycles:
+    name = NAME
+
+    def handle(self, request: AwsRequest) -> Response | None:
+        advance = _ADVANCES.get(request.action or "") if request.service == "rds" else None
+        if advance is not None:
+            advance(moto_state.backend("rds", request))
+        return None
+
+
+def build() -> RdsLifecycles:
+    _wrap_models()
+    return RdsLifecycles()

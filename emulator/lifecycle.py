@@ -115,6 +115,11 @@ class Engine:
                 self._entries[(kind, key)] = entry
             return entry
 
+    def restart(self, kind: str, key: str) -> Entry:
+        """A fresh entry, started now: a resource created again under a name used before (an RDS identifier)."""
+        self.forget(kind, key)
+        return self.track(kind, key)
+
     def known(self, kind: str, key: str) -> bool:
         with self._lock:
             return (kind, key) in self._entries

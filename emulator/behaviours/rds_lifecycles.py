@@ -44,20 +44,20 @@ def _wrap_creates(backend: Any) -> None:
 
     def create_db_cluster(self: Any, kwargs: dict[str, Any]) -> Any:
         cluster = create_cluster(self, kwargs)
-        ENGINE.track(CLUSTER, cluster.db_cluster_arn)
+        ENGINE.restart(CLUSTER, cluster.db_cluster_arn)
         return cluster
 
     def create_db_instance(self: Any, db_kwargs: dict[str, Any]) -> Any:
         database = create_instance(self, db_kwargs)
         database.status = "creating"
-        ENGINE.track(INSTANCE, database.db_instance_arn)
+        ENGINE.restart(INSTANCE, database.db_instance_arn)
         return database
 
     def create_db_cluster_snapshot(self: Any, *args: Any, **kwargs: Any) -> Any:
         snapshot = create_snapshot(self, *args, **kwargs)
         if snapshot.snapshot_type == "manual":
             snapshot.status = "creating"
-            ENGINE.track(SNAPSHOT, snapshot.db_cluster_snapshot_arn)
+            ENGINE.restart(SNAPSHOT, snapshot.db_cluster_snapshot_arn)
         return snapshot
 
     backend.create_db_cluster = create_db_cluster
@@ -72,13 +72,13 @@ def _wrap_deletes(backend: Any) -> None:
         cluster = delete_cluster(self, cluster_identifier, snapshot_name)
         cluster.status = "deleting"
         self.clusters[cluster_identifier] = cluster  # AWS still lists it while it is deleted
-        ENGINE.track(CLUSTER_DELETE, cluster.db_cluster_arn)
+        ENGINE.restart(CLUSTER_DELETE, cluster.db_cluster_arn)
         return cluster
 
     def delete_db_instance(self: Any, db_instance_identifier: str, *args: Any, **kwargs: Any) -> Any:
         database = delete_instance(self, db_instance_identifier, *args, **kwargs)
         self.databases[db_instance_identifier] = database  # "deleting", as moto set it
-        ENGINE.track(INSTANCE_DELETE, database.db_instance_arn)
+        ENGINE.restart(INSTANCE_DELETE, database.db_instance_arn)
         return database
 
     backend.delete_db_cluster = delete_db_cluster
@@ -103,7 +103,7 @@ def advance_instances(rds: Any) -> None:
                 database.status = "failed"
             elif phase != PENDING:
                 database.status = "backing-up"
-                ENGINE.track(BACKUP, arn)
+                ENGINE.restart(BACKUP, arn).seen_pending = True  # this answer shows it
         elif database.status == "backing-up" and ENGINE.observe(BACKUP, arn) != PENDING:
             database.status = "available"
         elif database.status == "deleting" and ENGINE.observe(INSTANCE_DELETE, arn) != PENDING:

@@ -131,8 +131,7 @@ def _started(timer: tuple[str, str] | None) -> tuple[str, str] | None:
     """The timer of a new transition, started now; none when lifecycles are off."""
     if timer is None or not lifecycles_enabled():
         return None
-    ENGINE.forget(*timer)  # a name used again starts afresh
-    ENGINE.track(*timer)
+    ENGINE.restart(*timer)  # a name used again starts afresh
     return timer
 
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from werkzeug.wrappers import Response
-
 from emulator.lifecycle import ENGINE, PENDING
-from emulator.request import AwsRequest
+from emulator.model_patches import ModelPatches
 
 NAME = "alb_lifecycles"
 KIND = "alb"
@@ -39,15 +37,6 @@ def _wrap_models() -> None:
     FakeLoadBalancer._mlflow_lifecycle = True  # type: ignore[attr-defined]
 
 
-class AlbLifecycles:
-    """Works through moto's models only: describing is what moves a load balancer on."""
-
-    name = NAME
-
-    def handle(self, request: AwsRequest) -> Response | None:
-        return None
-
-
-def build() -> AlbLifecycles:
+def build() -> ModelPatches:
     _wrap_models()
-    return AlbLifecycles()
+    return ModelPatches(NAME)

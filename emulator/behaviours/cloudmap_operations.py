@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from werkzeug.wrappers import Response
-
 from emulator.lifecycle import ENGINE, PENDING
-from emulator.request import AwsRequest
+from emulator.model_patches import ModelPatches
 
 NAME = "cloudmap_operations"
 KIND = "cloudmap_operation"
@@ -45,15 +43,6 @@ def _wrap_models() -> None:
     Operation._mlflow_lifecycle = True  # type: ignore[attr-defined]
 
 
-class CloudMapOperations:
-    """Works through moto's models only: GetOperation is what moves an operation on."""
-
-    name = NAME
-
-    def handle(self, request: AwsRequest) -> Response | None:
-        return None
-
-
-def build() -> CloudMapOperations:
+def build() -> ModelPatches:
     _wrap_models()
-    return CloudMapOperations()
+    return ModelPatches(NAME)

@@ -19,6 +19,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from emulator import moto_state
+from emulator.behaviours.vpc_link_lifecycles import deleting
 from emulator.lifecycle import ENGINE
 from emulator.request import AwsRequest
 
@@ -75,7 +76,7 @@ def vpc_link_leftovers(request: AwsRequest, vpc_link_id: str) -> Leave | None:
 
     def leave() -> None:
         # With lifecycles the link is DELETING for a while; its interfaces outlive it all the same.
-        if vpc_link_id not in links or getattr(links[vpc_link_id], "_mlflow_deleting", False):
+        if vpc_link_id not in links or deleting(links[vpc_link_id]):
             for subnet_id in subnet_ids:
                 _leftover(ec2, "vpc_link_eni", subnet_id, groups, f"VPC Link {vpc_link_id}", public=False)
 

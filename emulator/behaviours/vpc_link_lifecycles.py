@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from werkzeug.wrappers import Response
-
 from emulator import lifecycle
 from emulator.lifecycle import ENGINE, FAILED, PENDING
-from emulator.request import AwsRequest
+from emulator.model_patches import ModelPatches
 
 NAME = "vpc_link_lifecycles"
 KIND, DELETE_KIND = "vpc_link", "vpc_link_delete"
@@ -83,15 +81,6 @@ def deleting(link: Any) -> bool:
     return bool(getattr(link, DELETING, False))
 
 
-class VpcLinkLifecycles:
-    """Works through moto's models only: reading is what moves a link on."""
-
-    name = NAME
-
-    def handle(self, request: AwsRequest) -> Response | None:
-        return None
-
-
-def build() -> VpcLinkLifecycles:
+def build() -> ModelPatches:
     _wrap_models()
-    return VpcLinkLifecycles()
+    return ModelPatches(NAME)

@@ -32,18 +32,24 @@ def sm(emulator: launcher.Emulator) -> Any:
     return _client(emulator)
 
 
-def _new_domain(sm: Any, **extra: Any) -> str:
-    response = sm.create_domain(
-        DomainName=f"studio-{uuid4().hex[:10]}",
-        AuthMode="IAM",
-        DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/default"},
-        SubnetIds=["subnet-1"],
-        VpcId="vpc-1",
-        **extra,
+def _create_domain(sm: Any, **extra: Any) -> str:
+    return str(
+        sm.create_domain(
+            DomainName=f"studio-{uuid4().hex[:10]}",
+            AuthMode="IAM",
+            DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/default"},
+            SubnetIds=["subnet-1"],
+            VpcId="vpc-1",
+            **extra,
+        )["DomainId"]
     )
-    while sm.describe_domain(DomainId=response["DomainId"])["Status"] != "InService":
+
+
+def _new_domain(sm: Any, **extra: Any) -> str:
+    domain_id = _create_domain(sm, **extra)
+    while sm.describe_domain(DomainId=domain_id)["Status"] != "InService":
         pass
-    return response["DomainId"]
+    return domain_id
 
 
 @pytest.fixture
@@ -381,13 +387,7 @@ def test_fail_endpoint_leaves_a_domain_and_a_profile_failed_with_a_reason(emulat
 
 def test_studio_waits_for_its_modeled_time(emulator: launcher.Emulator) -> None:
     sm = emulator.client("sagemaker")  # no hour between calls here
-    domain_id = sm.create_domain(
-        DomainName=f"studio-{uuid4().hex[:10]}",
-        AuthMode="IAM",
-        DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/default"},
-        SubnetIds=["subnet-1"],
-        VpcId="vpc-1",
-    )["DomainId"]
+    domain_id = _create_domain(sm)
 
     early = [sm.describe_domain(DomainId=domain_id)["Status"] for _attempt in range(3)]
     emulator.advance(239)  # the typical profile's shortest domain creation is 4 minutes
@@ -404,13 +404,7 @@ def test_a_studio_domain_named_in_the_faults_fails_with_a_reason(emulator: launc
     urllib.request.urlopen(urllib.request.Request(faults_url, data=b"fail=studio_domain", method="PUT")).close()
     try:
         sm = _client(emulator)
-        domain_id = sm.create_domain(
-            DomainName=f"studio-{uuid4().hex[:10]}",
-            AuthMode="IAM",
-            DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/default"},
-            SubnetIds=["subnet-1"],
-            VpcId="vpc-1",
-        )["DomainId"]
+        domain_id = _create_domain(sm)
         statuses = [sm.describe_domain(DomainId=domain_id) for _attempt in range(3)]
     finally:
         urllib.request.urlopen(urllib.request.Request(faults_url, method="DELETE")).close()

@@ -4,10 +4,12 @@
 - An instance is ``creating``, ``backing-up`` (its first backup), then ``available``; or ``failed`` when the
   faults name ``rds_instance``.
 - DeleteDBInstance and DeleteDBCluster leave the resource ``deleting`` until its time has passed (moto drops
-  it at once), so a subnet group or a cluster still used by it cannot be deleted meanwhile.
+  it at once), so its subnet group and security groups cannot be deleted meanwhile. A cluster whose
+  instances are all ``deleting`` can be deleted, as on AWS.
 - A manual cluster snapshot (the final snapshot) is ``creating`` then ``available``.
 
-Every Describe of the kind moves the states on along the modeled clock (emulator.lifecycle). AWS lets
+Every Describe of the kind moves a creation on along the modeled clock (emulator.lifecycle); a deletion
+ends with its time, looked at or not (every RDS and EC2 request removes what AWS has finished deleting). AWS lets
 CreateDBInstance name a cluster that is still ``creating``, so nothing is refused here.
 """
 
@@ -69,7 +71,14 @@ def _wrap_deletes(backend: Any) -> None:
     delete_cluster, delete_instance = backend.delete_db_cluster, backend.delete_db_instance
 
     def delete_db_cluster(self: Any, cluster_identifier: str, snapshot_name: str | None = None) -> Any:
-        cluster = delete_cluster(self, cluster_identifier, snapshot_name)
+        # AWS deletes a cluster whose instances are all deleting ("non-deleting state" only refuses).
+        hidden = {key: db for key, db in self.databases.items() if db.status == "deleting"}
+        for key in hidden:
+            self.databases.pop(key)
+        try:
+            cluster = delete_cluster(self, cluster_identifier, snapshot_name)
+        finally:
+            self.databases.update(hidden)
         cluster.status = "deleting"
         self.clusters[cluster_identifier] = cluster  # AWS still lists it while it is deleted
         ENGINE.restart(CLUSTER_DELETE, cluster.db_cluster_arn)
@@ -85,17 +94,24 @@ def _wrap_deletes(backend: Any) -> None:
     backend.delete_db_instance = delete_db_instance
 
 
-def advance_clusters(rds: Any) -> None:
+def purge_deleted(rds: Any) -> None:
+    """Deletions AWS has finished, looked at or not: a deleted resource holds its subnets until then."""
     for identifier, cluster in list(rds.clusters.items()):
-        arn = cluster.db_cluster_arn
-        if cluster.status == "creating" and ENGINE.observe(CLUSTER, arn) != PENDING:
-            cluster.status = "available"
-        elif cluster.status == "deleting" and ENGINE.observe(CLUSTER_DELETE, arn) != PENDING:
+        if cluster.status == "deleting" and not ENGINE.lingering(CLUSTER_DELETE, cluster.db_cluster_arn):
             rds.clusters.pop(identifier, None)
+    for identifier, database in list(rds.databases.items()):
+        if database.status == "deleting" and not ENGINE.lingering(INSTANCE_DELETE, database.db_instance_arn):
+            rds.databases.pop(identifier, None)
+
+
+def advance_clusters(rds: Any) -> None:
+    for cluster in list(rds.clusters.values()):
+        if cluster.status == "creating" and ENGINE.observe(CLUSTER, cluster.db_cluster_arn) != PENDING:
+            cluster.status = "available"
 
 
 def advance_instances(rds: Any) -> None:
-    for identifier, database in list(rds.databases.items()):
+    for database in list(rds.databases.values()):
         arn = database.db_instance_arn
         if database.status == "creating":
             phase = ENGINE.observe(INSTANCE, arn)
@@ -106,8 +122,6 @@ def advance_instances(rds: Any) -> None:
                 ENGINE.restart(BACKUP, arn).seen_pending = True  # this answer shows it
         elif database.status == "backing-up" and ENGINE.observe(BACKUP, arn) != PENDING:
             database.status = "available"
-        elif database.status == "deleting" and ENGINE.observe(INSTANCE_DELETE, arn) != PENDING:
-            rds.databases.pop(identifier, None)
 
 
 def advance_snapshots(rds: Any) -> None:
@@ -127,9 +141,13 @@ class RdsLifecycles:
     name = NAME
 
     def handle(self, request: AwsRequest) -> Response | None:
-        advance = _ADVANCES.get(request.action or "") if request.service == "rds" else None
+        if request.service != "rds":
+            return None
+        rds = moto_state.backend("rds", request)
+        purge_deleted(rds)
+        advance = _ADVANCES.get(request.action or "")
         if advance is not None:
-            advance(moto_state.backend("rds", request))
+            advance(rds)
         return None
 
 

@@ -31,9 +31,10 @@ def status(link: Any) -> dict[str, str]:
     return {"vpcLinkStatus": "AVAILABLE", "vpcLinkStatusMessage": "VPC link is ready to route traffic"}
 
 
-def _expire(backend: Any) -> None:
+def expire(backend: Any) -> None:
+    """Deleted links whose time has passed, looked at or not, are gone (their subnets free)."""
     for link_id, link in list(backend.vpc_links.items()):
-        if getattr(link, DELETING, False) and ENGINE.observe(DELETE_KIND, link_id) != PENDING:
+        if getattr(link, DELETING, False) and not ENGINE.lingering(DELETE_KIND, link_id):
             backend.vpc_links.pop(link_id, None)
 
 
@@ -59,11 +60,11 @@ def _wrap_models() -> None:
         return None
 
     def get_vpc_link(self: Any, vpc_link_id: str) -> Any:
-        _expire(self)
+        expire(self)
         return get_one(self, vpc_link_id)
 
     def get_vpc_links(self: Any) -> Any:
-        _expire(self)
+        expire(self)
         return get_all(self)
 
     def timed_to_json(self: Any) -> dict[str, Any]:

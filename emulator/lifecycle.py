@@ -34,6 +34,20 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "ecs_service_drain": (60, 180),  # 1-3 min of connection draining
         "ecs_slr_propagation": (15, 45),  # the ECS service-linked role, after the first cluster
         "target_health": (30, 90),  # a new task's target passes HealthyThresholdCount checks
+        "rds_cluster": (180, 360),  # Aurora: cluster then writer, 7-17 min together
+        "rds_instance": (240, 600),
+        "rds_instance_backup": (30, 90),  # backing-up after creating
+        "rds_cluster_delete": (60, 180),
+        "rds_instance_delete": (120, 420),
+        "rds_cluster_snapshot": (60, 240),
+        "alb": (120, 240),  # provisioning -> active, 2-4 min
+        "vpc_link": (60, 180),  # PENDING -> AVAILABLE, 1-3 min
+        "vpc_link_delete": (30, 120),
+        "cloudmap_operation": (30, 120),  # SUBMITTED/PENDING -> SUCCESS, 0.5-2 min
+        "studio_domain": (240, 600),  # Pending -> InService, 4-10 min
+        "studio_domain_delete": (60, 240),
+        "studio_profile": (30, 120),
+        "studio_profile_delete": (30, 90),
     },
     "slow": {
         "nat_gateway": (330, 600),  # the 5-10 min tail
@@ -45,15 +59,36 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "ecs_service_drain": (180, 300),
         "ecs_slr_propagation": (45, 120),
         "target_health": (90, 180),
+        "rds_cluster": (300, 600),
+        "rds_instance": (480, 900),
+        "rds_instance_backup": (90, 300),
+        "rds_cluster_delete": (180, 420),
+        "rds_instance_delete": (420, 900),
+        "rds_cluster_snapshot": (240, 600),
+        "alb": (240, 420),
+        "vpc_link": (180, 480),
+        "vpc_link_delete": (120, 300),
+        "cloudmap_operation": (120, 300),
+        "studio_domain": (600, 1200),
+        "studio_domain_delete": (240, 600),
+        "studio_profile": (120, 300),
+        "studio_profile_delete": (90, 240),
     },
 }
 # Kinds the faults setting can drive into their failed state (docs/emulator.md).
-FAILABLE = ("nat_gateway",)
+FAILABLE = ("nat_gateway", "rds_instance", "vpc_link", "studio_domain", "studio_profile")
 FAILURE_REASONS = {
     "nat_gateway": (
         "InsufficientFreeAddressesInSubnet",
         "Subnet has insufficient free addresses to create this NAT gateway",
     ),
+    "rds_instance": ("failed", "The DB instance could not be created: insufficient capacity in its zone"),
+    "vpc_link": ("FAILED", "Insufficient free IP addresses in the subnets of the VPC link"),
+    "studio_domain": (
+        "Failed",
+        "Unable to create the home EFS file system: the subnets have insufficient free IP addresses",
+    ),
+    "studio_profile": ("Failed", "Unable to create the user's home directory on the domain's EFS file system"),
 }
 
 
@@ -79,6 +114,11 @@ class Engine:
                 entry = Entry(clock.now(), duration(kind, key, setting), setting.fails(kind, key))
                 self._entries[(kind, key)] = entry
             return entry
+
+    def restart(self, kind: str, key: str) -> Entry:
+        """A fresh entry, started now: a resource created again under a name used before (an RDS identifier)."""
+        self.forget(kind, key)
+        return self.track(kind, key)
 
     def known(self, kind: str, key: str) -> bool:
         with self._lock:

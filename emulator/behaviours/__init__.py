@@ -19,6 +19,10 @@ LIFECYCLES: tuple[str, ...] = (
     "nat_gateways",
     "ecs_lifecycles",
     "target_health",
+    "rds_lifecycles",
+    "alb_lifecycles",
+    "vpc_link_lifecycles",
+    "cloudmap_operations",
 )
 
 # AWS's dependency rules on deletes (emulator.strict); off with MLFLOW_EMULATOR_STRICT=0.

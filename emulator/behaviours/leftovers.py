@@ -19,6 +19,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from emulator import moto_state
+from emulator.behaviours import rds_lifecycles, vpc_link_lifecycles
 from emulator.lifecycle import ENGINE
 from emulator.request import AwsRequest
 
@@ -74,7 +75,8 @@ def vpc_link_leftovers(request: AwsRequest, vpc_link_id: str) -> Leave | None:
     subnet_ids, groups = list(link.subnet_ids or []), list(link.sg_ids or [])
 
     def leave() -> None:
-        if vpc_link_id not in links:
+        # With lifecycles the link is DELETING for a while; its interfaces outlive it all the same.
+        if vpc_link_id not in links or vpc_link_lifecycles.deleting(links[vpc_link_id]):
             for subnet_id in subnet_ids:
                 _leftover(ec2, "vpc_link_eni", subnet_id, groups, f"VPC Link {vpc_link_id}", public=False)
 
@@ -82,8 +84,12 @@ def vpc_link_leftovers(request: AwsRequest, vpc_link_id: str) -> Leave | None:
 
 
 def expire(request: AwsRequest) -> None:
-    """Remove the leftovers whose time is up: load balancer, VPC link, task and deleted NAT interfaces."""
+    """Remove the leftovers whose time is up: load balancer, VPC link, task and deleted NAT interfaces, and
+    the deleted VPC links and databases AWS has finished with."""
     ec2 = moto_state.backend("ec2", request)
+    # Deleted links and databases hold their subnets and groups until AWS has finished deleting them.
+    vpc_link_lifecycles.expire(moto_state.backend("apigatewayv2", request))
+    rds_lifecycles.purge_deleted(moto_state.backend("rds", request))
     gone = [eni_id for eni_id in list(ec2.enis) if _expired(ec2, eni_id)]
     for eni_id in gone:
         ec2.enis.pop(eni_id, None)

@@ -38,6 +38,8 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from emulator import moto_state
+from emulator.lifecycle import ENGINE, FAILED, FAILURE_REASONS, PENDING
+from emulator.lifecycle import enabled as lifecycles_enabled
 from emulator.request import AwsRequest
 from emulator.responses import json_error, json_result
 
@@ -89,23 +91,54 @@ def _invalid(message: str) -> StudioError:
 
 @dataclass
 class Lifecycle:
-    """A status and the statuses it moves through, one per observation."""
+    """A status and the statuses it moves through, one per observation.
+
+    With a ``timer`` (a kind and key of emulator.lifecycle, lifecycles on) a step waits for that kind's
+    modeled time, and a kind the faults name fails with AWS's reason instead.
+    """
 
     status: str
     upcoming: list[str] = field(default_factory=list)
     failure_reason: str | None = None
+    timer: tuple[str, str] | None = None
 
-    def move(self, status: str, *upcoming: str) -> None:
+    def move(self, status: str, *upcoming: str, timer: tuple[str, str] | None = None) -> None:
         self.status = status
         self.upcoming = list(upcoming)
         self.failure_reason = None
+        self.timer = _started(timer)
 
     def fail(self, status: str, reason: str) -> None:
         self.status, self.upcoming, self.failure_reason = status, [], reason
 
+    def settle(self) -> None:
+        """Before an answer: a timed step is taken once its modeled time has passed (and it was seen)."""
+        if self.timer is None or not self.upcoming:
+            return
+        phase = ENGINE.observe(*self.timer)
+        if phase == FAILED:
+            self.fail("Failed", FAILURE_REASONS[self.timer[0]][1])
+        elif phase != PENDING:
+            self.status, self.upcoming, self.timer = self.upcoming[0], self.upcoming[1:], None
+
     def observed(self) -> None:
-        if self.upcoming:
+        """After an answer: an untimed step is taken."""
+        if self.timer is None and self.upcoming:
             self.status = self.upcoming.pop(0)
+
+
+def _started(timer: tuple[str, str] | None) -> tuple[str, str] | None:
+    """The timer of a new transition, started now; none when lifecycles are off."""
+    if timer is None or not lifecycles_enabled():
+        return None
+    ENGINE.restart(*timer)  # a name used again starts afresh
+    return timer
+
+
+def timed(status: str, upcoming: str, timer: tuple[str, str]) -> Lifecycle:
+    created = Lifecycle(status)
+    created.move(status, upcoming, timer=timer)
+    return created
 
 
 @dataclass
@@ -318,7 +351,7 @@ class SageMakerStudio:
             tags=_tags_dict(params.get("Tags")),
             created=now,
             modified=now,
-            lifecycle=Lifecycle("Pending", ["InService"]),
+            lifecycle=timed("Pending", "InService", ("studio_profile", f"{domain_id}/{name}")),
         )
         state.next_home_uid += 1
         state.profiles[(domain_id, name)] = profile
@@ -330,9 +363,18 @@ class SageMakerStudio:
             raise _not_found(f"User profile {name} does not exist in domain {domain_id}")
         return profile
 
+    def _settle_profile(self, state: RegionState, profile: UserProfile) -> bool:
+        """Takes a timed step before an answer; False when that step deleted the profile."""
+        profile.lifecycle.settle()
+        self._drop_if_gone(state, profile)
+        return profile.lifecycle.status != GONE
+
     def _observe_profile(self, state: RegionState, profile: UserProfile) -> None:
         profile.lifecycle.observed()
-        if profile.lifecycle.status == GONE:
+        self._drop_if_gone(state, profile)
+
+    def _drop_if_gone(self, state: RegionState, profile: UserProfile) -> None:
+        if profile.lifecycle.status == GONE and (profile.domain_id, profile.name) in state.profiles:
             del state.profiles[(profile.domain_id, profile.name)]
             # The profile's Deleted apps go with it.
             for key in [key for key in state.apps if key[:2] == (profile.domain_id, profile.name)]:
@@ -341,6 +383,8 @@ class SageMakerStudio:
     def _describe_user_profile(self, account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
         state = self._state(account, region)
         profile = self._profile(state, params["DomainId"], params["UserProfileName"])
+        if not self._settle_profile(state, profile):
+            raise _not_found(f"User profile {profile.name} does not exist in domain {profile.domain_id}")
         described = profile.describe()
         self._observe_profile(state, profile)
         return described
@@ -354,6 +398,7 @@ class SageMakerStudio:
             for profile in state.profiles.values()
             if (domain_id is None or profile.domain_id == domain_id) and contains in profile.name
         ]
+        matching = [profile for profile in matching if self._settle_profile(state, profile)]
         result = _page([profile.summary() for profile in _sorted(matching, params)], params, "UserProfiles")
         for profile in matching:
             self._observe_profile(state, profile)
@@ -362,6 +407,7 @@ class SageMakerStudio:
     def _update_user_profile(self, account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
         state = self._state(account, region)
         profile = self._profile(state, params["DomainId"], params["UserProfileName"])
+        profile.lifecycle.settle()  # its time may have passed without a describe
         if profile.lifecycle.status != "InService":
             raise _in_use(
                 f"User profile {profile.name} is {profile.lifecycle.status}; it can be updated when InService"
@@ -375,6 +421,8 @@ class SageMakerStudio:
     def _delete_user_profile(self, account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
         state = self._state(account, region)
         profile = self._profile(state, params["DomainId"], params["UserProfileName"])
+        if not self._settle_profile(state, profile):
+            raise _not_found(f"User profile {profile.name} does not exist in domain {profile.domain_id}")
         if profile.lifecycle.status == "Deleting":
             raise _in_use(f"User profile {profile.name} is already being deleted")
         live = [
@@ -384,7 +432,7 @@ class SageMakerStudio:
         ]
         if live:
             raise _in_use(f"User profile {profile.name} has apps that are not deleted: {', '.join(sorted(live))}")
-        profile.lifecycle.move("Deleting", GONE)
+        profile.lifecycle.move("Deleting", GONE, timer=("studio_profile_delete", f"{profile.domain_id}/{profile.name}"))
         return {}
 
     # Apps
@@ -484,14 +532,15 @@ class SageMakerStudio:
             default_space_settings=params.get("DefaultSpaceSettings"),
         )
         domain = next(d for d in list(_moto_domains(account, region).values()) if d.arn == created["DomainArn"])
-        lifecycle = Lifecycle("Pending", ["InService"])
-        self._state(account, region).domain_lifecycles[domain.id] = lifecycle
-        domain.status = lifecycle.status
+        created = timed("Pending", "InService", ("studio_domain", domain.id))
+        self._state(account, region).domain_lifecycles[domain.id] = created
+        domain.status = created.status
         return {"DomainArn": domain.arn, "DomainId": domain.id, "Url": domain.url}
 
     def _update_domain(self, account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
         domain = self._domain(account, region, params["DomainId"])
         lifecycle = self._state(account, region).domain_lifecycles.setdefault(domain.id, Lifecycle(domain.status))
+        lifecycle.settle()  # its time may have passed without a describe
         if lifecycle.status != "InService":
             raise _in_use(f"Domain {domain.id} is {lifecycle.status}; it can be updated when InService")
         for parameter, attribute in _DOMAIN_UPDATES.items():
@@ -514,6 +563,9 @@ class SageMakerStudio:
     def _describe_domain(self, account: str, region: str, params: dict[str, Any]) -> dict[str, Any] | None:
         domain = self._domain(account, region, params["DomainId"])
         lifecycle = self._state(account, region).domain_lifecycles.get(domain.id)
+        if lifecycle is not None:
+            lifecycle.settle()
+            domain.status = lifecycle.status
         if lifecycle is not None and lifecycle.failure_reason is not None:
             return {**domain.describe(), "Status": lifecycle.status, "FailureReason": lifecycle.failure_reason}
         if lifecycle is None or not lifecycle.upcoming:

@@ -104,6 +104,16 @@ def test_a_resource_stays_pending_for_its_duration(engine: lifecycle.Engine) -> 
     assert engine.observe("nat_gateway", "nat-2") == lifecycle.READY
 
 
+def test_a_resource_created_again_under_its_old_name_starts_afresh(engine: lifecycle.Engine) -> None:
+    engine.track("rds_cluster", "arn:aurora-1")
+    clock.CLOCK.advance(3600)
+    engine.observe("rds_cluster", "arn:aurora-1")
+    assert engine.observe("rds_cluster", "arn:aurora-1") == lifecycle.READY
+    engine.restart("rds_cluster", "arn:aurora-1")
+    assert engine.observe("rds_cluster", "arn:aurora-1") == lifecycle.PENDING
+    assert engine.observe("rds_cluster", "arn:aurora-1") == lifecycle.PENDING  # its time has not passed
+
+
 def test_durations_follow_the_profile_and_the_seed() -> None:
     slow = faults.parse("profile=slow,seed=3")
     drawn = lifecycle.duration("nat_gateway", "nat-3", slow)

@@ -16,7 +16,15 @@ from emulator import launcher
 
 
 def _client(emulator: launcher.Emulator) -> Any:
-    return emulator.client("sagemaker")
+    """Each call an hour of modeled time after the last: past every Studio duration, so states move one
+    per observation (the timing itself: test_studio_waits_for_its_modeled_time)."""
+    client = emulator.client("sagemaker")
+    client.meta.events.register("before-call.sagemaker", lambda **_kwargs: _an_hour_later(emulator))
+    return client
+
+
+def _an_hour_later(emulator: launcher.Emulator) -> None:
+    emulator.advance(3600)
 
 
 @pytest.fixture
@@ -24,18 +32,24 @@ def sm(emulator: launcher.Emulator) -> Any:
     return _client(emulator)
 
 
-def _new_domain(sm: Any, **extra: Any) -> str:
-    response = sm.create_domain(
-        DomainName=f"studio-{uuid4().hex[:10]}",
-        AuthMode="IAM",
-        DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/default"},
-        SubnetIds=["subnet-1"],
-        VpcId="vpc-1",
-        **extra,
+def _create_domain(sm: Any, **extra: Any) -> str:
+    return str(
+        sm.create_domain(
+            DomainName=f"studio-{uuid4().hex[:10]}",
+            AuthMode="IAM",
+            DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/default"},
+            SubnetIds=["subnet-1"],
+            VpcId="vpc-1",
+            **extra,
+        )["DomainId"]
     )
-    while sm.describe_domain(DomainId=response["DomainId"])["Status"] != "InService":
+
+
+def _new_domain(sm: Any, **extra: Any) -> str:
+    domain_id = _create_domain(sm, **extra)
+    while sm.describe_domain(DomainId=domain_id)["Status"] != "InService":
         pass
-    return response["DomainId"]
+    return domain_id
 
 
 @pytest.fixture
@@ -369,3 +383,31 @@ def test_fail_endpoint_leaves_a_domain_and_a_profile_failed_with_a_reason(emulat
     assert [d["Status"] for d in sm.list_domains()["Domains"] if d["DomainId"] == domain_id] == ["Failed"]
     with pytest.raises(urllib.error.HTTPError):
         emulator.control("POST", "/__sagemaker_studio/fail", {"DomainId": domain_id, "Status": "InService"})
+
+
+def test_studio_waits_for_its_modeled_time(emulator: launcher.Emulator) -> None:
+    sm = emulator.client("sagemaker")  # no hour between calls here
+    domain_id = _create_domain(sm)
+
+    early = [sm.describe_domain(DomainId=domain_id)["Status"] for _attempt in range(3)]
+    emulator.advance(239)  # the typical profile's shortest domain creation is 4 minutes
+    still = sm.describe_domain(DomainId=domain_id)["Status"]
+    emulator.advance(600)
+
+    assert early == ["Pending"] * 3
+    assert still == "Pending"
+    assert sm.describe_domain(DomainId=domain_id)["Status"] == "InService"
+
+
+def test_a_studio_domain_named_in_the_faults_fails_with_a_reason(emulator: launcher.Emulator) -> None:
+    faults_url = f"{emulator.url}/__emulator/faults"
+    urllib.request.urlopen(urllib.request.Request(faults_url, data=b"fail=studio_domain", method="PUT")).close()
+    try:
+        sm = _client(emulator)
+        domain_id = _create_domain(sm)
+        statuses = [sm.describe_domain(DomainId=domain_id) for _attempt in range(3)]
+    finally:
+        urllib.request.urlopen(urllib.request.Request(faults_url, method="DELETE")).close()
+
+    assert [described["Status"] for described in statuses] == ["Pending", "Failed", "Failed"]
+    assert "insufficient free IP addresses" in statuses[-1]["FailureReason"]

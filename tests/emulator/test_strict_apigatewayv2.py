@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from emulator import launcher
-from tests.emulator.strict_support import Network, client, recorded, refused, unique
+from tests.emulator.strict_support import Network, aws_time_passes, client, recorded, refused, unique
 
 LISTENER_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/alb/0123456789abcdef/0123456789abcdef"
 
@@ -43,6 +43,8 @@ def test_vpc_link_used_by_integration(emulator: launcher.Emulator, apigw: Any) -
     assert [(e["method"], e["status"], e["answered_by"]) for e in entries] == [("DELETE", 400, "strict_apigatewayv2")]
     apigw.delete_integration(ApiId=api_id, IntegrationId=integration_id)
     apigw.delete_vpc_link(VpcLinkId=link_id)
+    assert apigw.get_vpc_link(VpcLinkId=link_id)["VpcLinkStatus"] == "DELETING"
+    aws_time_passes(emulator)
     refused(apigw.get_vpc_link, "NotFoundException", VpcLinkId=link_id)
 
 

@@ -167,6 +167,8 @@ def test_group_used_by_rds(emulator: launcher.Emulator, net: Network, kind: str)
         instance = mysql_instance(rds, VpcSecurityGroupIds=[group])
         refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)
         rds.delete_db_instance(DBInstanceIdentifier=instance, SkipFinalSnapshot=True)
+    refused(net.ec2.delete_security_group, DEPENDENCY, GroupId=group)  # while it is deleting
+    aws_time_passes(emulator)
     net.ec2.delete_security_group(GroupId=group)
 
 

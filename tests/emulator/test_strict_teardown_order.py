@@ -15,6 +15,7 @@ from emulator import launcher
 from tests.emulator.strict_support import (
     Network,
     aurora_cluster,
+    aws_time_passes,
     client,
     fargate_task_definition,
     recorded,
@@ -174,9 +175,11 @@ def _delete_steps(stack: Stack) -> dict[str, Callable[[], None]]:
             Id=stack.namespace_id
         ),
         "ecs_service community.aws.ecs_cluster:absent": lambda: ecs.delete_cluster(cluster=stack.cluster),
-        "aurora amazon.aws.rds_instance:absent": lambda: rds.delete_db_instance(DBInstanceIdentifier=stack.db_instance),
-        "aurora amazon.aws.rds_cluster:absent": lambda: rds.delete_db_cluster(
-            DBClusterIdentifier=stack.db_cluster, SkipFinalSnapshot=True
+        "aurora amazon.aws.rds_instance:absent": lambda: _waited(
+            stack, rds.delete_db_instance, DBInstanceIdentifier=stack.db_instance
+        ),
+        "aurora amazon.aws.rds_cluster:absent": lambda: _waited(
+            stack, rds.delete_db_cluster, DBClusterIdentifier=stack.db_cluster, SkipFinalSnapshot=True
         ),
         "aurora amazon.aws.rds_subnet_group:absent": lambda: rds.delete_db_subnet_group(
             DBSubnetGroupName=stack.db_subnet_group
@@ -199,6 +202,12 @@ def _delete_ecs_service(ecs: Any, stack: Stack) -> None:
     ecs.update_service(cluster=stack.cluster, service="mlflow", desiredCount=0)
     ecs.delete_service(cluster=stack.cluster, service="mlflow")
     service_drained(stack.emulator, stack.cluster, "mlflow")
+
+
+def _waited(stack: Stack, delete: Callable[..., Any], **identifier: Any) -> None:
+    """A delete the role waits for (wait: true): AWS takes minutes to finish it."""
+    delete(**identifier)
+    aws_time_passes(stack.emulator)
 
 
 def _delete_nat_gateway(ec2: Any, stack: Stack) -> None:

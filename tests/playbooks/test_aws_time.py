@@ -114,3 +114,12 @@ def test_d4_a_failed_nat_gateway_fails_the_deploy_with_aws_reason(aws: Emulator)
     teardown = _vpc(aws, FAILED_STACK, "teardown")
     assert not teardown.failed, teardown.output[-4000:]
     assert client(aws, "ec2").describe_vpcs(Filters=_stack_filter(FAILED_STACK))["Vpcs"] == []
+
+
+def test_a_failed_studio_domain_fails_the_tier_with_aws_reason(aws: Emulator) -> None:
+    _faults(aws, "fail=studio_domain")
+    run = run_playbook(aws, "site.yml", "--tags", "sagemaker_studio", extra_vars={"mlflow_stack_name": "nostudio"})
+    _faults(aws, "")
+    assert run.failed
+    assert "the subnets have insufficient free IP addresses" in run.output
+    assert not [r for r in run.requests if r["action"] == "CreateUserProfile"]

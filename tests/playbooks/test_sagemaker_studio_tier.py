@@ -74,12 +74,13 @@ def _home_efs(emulator: Emulator) -> list[dict[str, Any]]:
         return json.load(response)
 
 
-def _in_service(describe: Any) -> dict[str, Any]:
-    """Describe until InService: the emulator reports Pending once after a create."""
-    for _attempt in range(5):
+def _in_service(emulator: Emulator, describe: Any) -> dict[str, Any]:
+    """Describe until InService: Pending after a create, for minutes of modeled time (a domain: 4-10)."""
+    for _attempt in range(30):
         current = describe()
         if current["Status"] == "InService":
             return current
+        emulator.advance(60)
     raise AssertionError(f"never InService: {current}")
 
 
@@ -87,7 +88,7 @@ def _start_app(emulator: Emulator, domain_id: str, profile: str) -> None:
     sagemaker = client(emulator, "sagemaker")
     app = {"DomainId": domain_id, "UserProfileName": profile, "AppType": "JupyterServer", "AppName": "default"}
     sagemaker.create_app(**app)
-    _in_service(lambda: sagemaker.describe_app(**app))
+    _in_service(emulator, lambda: sagemaker.describe_app(**app))
 
 
 # New domain in the default VPC
@@ -214,7 +215,7 @@ def given_domain(emulator: Emulator) -> dict[str, Any]:
         VpcId=vpc["VpcId"],
         Tags=[{"Key": "owner", "Value": "data-team"}],
     )
-    return _in_service(lambda: sagemaker.describe_domain(DomainId=created["DomainId"]))
+    return _in_service(emulator, lambda: sagemaker.describe_domain(DomainId=created["DomainId"]))
 
 
 def _assert_untouched(emulator: Emulator, domain: dict[str, Any], run: PlaybookRun) -> None:

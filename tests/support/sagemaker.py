@@ -45,7 +45,7 @@ class Studio:
             VpcId="vpc-1",
         )["DomainId"]
         while self.client.describe_domain(DomainId=domain_id)["Status"] != "InService":
-            pass
+            self.emulator.advance(60)  # a domain is Pending for minutes of modeled time
         return domain_id
 
     def home_efs(self) -> list[dict[str, str]]:

@@ -24,7 +24,7 @@ def module_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[launch
 
 @pytest.fixture
 def fake_aws(module_emulator: launcher.Emulator, monkeypatch: pytest.MonkeyPatch) -> launcher.Emulator:
-    """The emulator, emptied, as the only AWS the modules of this test reach; their waiters do not sleep."""
+    """The emulator, emptied, as the only AWS the modules of this test reach; their waiters sleep in modeled time."""
     for name in list(os.environ):
         if name in _CLEARED or name.startswith("AWS_ENDPOINT_URL"):
             monkeypatch.delenv(name)
@@ -33,7 +33,8 @@ def fake_aws(module_emulator: launcher.Emulator, monkeypatch: pytest.MonkeyPatch
     emulator = module_emulator
     for name, value in emulator.environment().items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(waiter, "sleep", lambda _seconds: None)
+    # A waiter's sleep passes the emulator's modeled time instead (its lifecycles move on with it).
+    monkeypatch.setattr(waiter, "sleep", module_emulator.advance)
     emulator.reset()
     # A reset account is fresh: let ECS's service-linked role propagate, as in an account in use.
     emulator.age_account()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import urllib.request
+
 import pytest
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils import apigatewayv2
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils import apigatewayv2_vpc_link as utils
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError
 from ansible_collections.mlops.mlflow_aws.plugins.modules import apigatewayv2_vpc_link as module
@@ -119,44 +120,55 @@ def test_check_mode_writes_nothing(apigw, capsys):
     assert links(apigw) == [before]
 
 
-@pytest.fixture
-def pending_first(monkeypatch):
-    """Links report PENDING on their first two answers, as AWS does after CreateVpcLink (the emulator: AVAILABLE
-    at once). The modules' clients see AWS's answer rewritten on arrival; the emulator keeps its state."""
-    reads = {}
-
-    def pending(parsed, **_kwargs):
-        for link in parsed.get("Items", [parsed]):
-            if "VpcLinkId" in link:
-                reads[link["VpcLinkId"]] = reads.get(link["VpcLinkId"], 0) + 1
-                if reads[link["VpcLinkId"]] <= 2:
-                    link["VpcLinkStatus"] = "PENDING"
-
-    original = apigatewayv2.apigw_client
-
-    def client_with_pending_links(module):
-        apigw = original(module)
-        for operation in ("CreateVpcLink", "GetVpcLink", "GetVpcLinks"):
-            apigw.meta.events.register(f"after-call.apigatewayv2.{operation}", pending)
-        return apigw
-
-    monkeypatch.setattr(apigatewayv2, "apigw_client", client_with_pending_links)
-    return reads
+def _link_reads(fake_aws, link_id):
+    """The GetVpcLink answers the emulator gave for ``link_id``."""
+    return [e for e in fake_aws.requests() if e["method"] == "GET" and e["path"] == f"/v2/vpclinks/{link_id}"]
 
 
-def test_create_waits_until_available(apigw, pending_first, capsys):
+def test_create_waits_until_available(apigw, fake_aws, capsys):
+    started = fake_aws.modeled_seconds()
     created = run_module(module.main, BASE, capsys)
     assert created["changed"] is True
     assert created["vpc_link"]["vpc_link_status"] == "AVAILABLE"
-    assert pending_first[created["vpc_link"]["vpc_link_id"]] == 3  # create, a PENDING read, the AVAILABLE read
+    # The emulator's link was PENDING for a modeled minute or more: the module polled through it.
+    assert len(_link_reads(fake_aws, created["vpc_link"]["vpc_link_id"])) >= 2
+    assert fake_aws.modeled_seconds() - started >= 60
 
 
-def test_create_without_wait_returns_pending(apigw, pending_first, capsys):
+def test_create_without_wait_returns_pending(apigw, capsys):
     created = run_module(module.main, {**BASE, "wait": False}, capsys)
     assert created["vpc_link"]["vpc_link_status"] == "PENDING"
     again = run_module(module.main, BASE, capsys)  # a later run with wait=true waits for it, changing nothing
     assert again["changed"] is False
     assert again["vpc_link"]["vpc_link_status"] == "AVAILABLE"
+
+
+def test_delete_waits_while_deleting(apigw, fake_aws, capsys):
+    link_id = run_module(module.main, BASE, capsys)["vpc_link"]["vpc_link_id"]
+    fake_aws.clear_requests()
+    run_module(module.main, {"name": "mlflow-link", "state": "absent"}, capsys)
+    reads = _link_reads(fake_aws, link_id)
+    assert [e["status"] for e in reads][-1] == 404  # read DELETING first, then gone
+    assert len(reads) >= 2
+
+
+def test_a_failed_link_fails_with_aws_message(apigw, fake_aws, capsys):
+    _put_faults(fake_aws, "fail=vpc_link")
+    try:
+        result = run_module(module.main, BASE, capsys)
+    finally:
+        _put_faults(fake_aws, None)
+    assert result["failed"] is True
+    assert "is FAILED: Insufficient free IP addresses" in result["msg"]
+
+
+def _put_faults(emulator, text):
+    """Sets the emulator's faults (None: back to its environment's)."""
+    data = None if text is None else text.encode()
+    request = urllib.request.Request(
+        f"{emulator.url}/__emulator/faults", data=data, method="DELETE" if text is None else "PUT"
+    )
+    urllib.request.urlopen(request).close()
 
 
 def test_duplicate_names_fail_clearly(apigw, capsys):

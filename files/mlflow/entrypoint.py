@@ -48,6 +48,10 @@ DATABASE_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
 PERMISSIONS = ("READ", "USE", "EDIT", "MANAGE", "NO_PERMISSIONS")
 DEFAULT_PERMISSION = "READ"
 AUTH_CONFIG_FILE = "basic_auth.ini"
+# A checked password is remembered this long per worker: MLflow hashes it with scrypt (about half a second
+# of CPU) on every request otherwise. A changed password or deleted user still works that long on the
+# workers that did not serve the change.
+AUTH_CACHE_TTL_S = 60
 # A password, or the IAM identity API Gateway verified (gateway_auth.py, next to this file).
 AUTHORIZATION_FUNCTION = "gateway_auth:authenticate_request"
 # (table, name MLflow gives) -> name used here; see unique_foreign_key_names.
@@ -314,6 +318,7 @@ def auth_config_text(settings: Settings) -> str:
         "default_permission": settings.auth.default_permission,
         "database_uri": backend_store_uri(settings, settings.auth.database),
         "authorization_function": AUTHORIZATION_FUNCTION,
+        "auth_cache_ttl_seconds": str(AUTH_CACHE_TTL_S),
     }
     # MLflow reads the file with configparser's interpolation: '%' (percent-escaped URIs) is written '%%'.
     config = configparser.ConfigParser(interpolation=None)

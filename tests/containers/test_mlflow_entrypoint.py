@@ -122,6 +122,16 @@ def test_the_server_runs_the_auth_app_configured_by_a_private_file(tmp_path: Pat
     env = entrypoint.server_environment(BASE_ENV, "mysql+pymysql://u:p@h/d", path)
     assert env["MLFLOW_AUTH_CONFIG_PATH"] == str(path)
     assert env["MLFLOW_FLASK_SERVER_SECRET_KEY"] == BASE_ENV["MLFLOW_FLASK_SERVER_SECRET_KEY"]
+    # MLflow reads the file as its own: credentials cached a while, and an authorization function the server
+    # can import with the PYTHONPATH the entrypoint gives it.
+    probe = (
+        "from mlflow.server.auth.config import read_auth_config; import importlib; c = read_auth_config(); "
+        "m, f = c.authorization_function.split(':'); getattr(importlib.import_module(m), f); "
+        "print(c.auth_cache_ttl_seconds, c.default_permission)"
+    )
+    answer = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert answer.stdout.split() == [str(entrypoint.AUTH_CACHE_TTL_S), "EDIT"]
+    assert entrypoint.AUTH_CACHE_TTL_S > 0
 
 
 @pytest.mark.parametrize(

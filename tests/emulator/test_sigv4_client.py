@@ -73,3 +73,14 @@ def test_the_region_of_an_execute_api_host_wins(session: boto3.Session) -> None:
     url = "https://abc123.execute-api.ap-south-1.amazonaws.com/aws/api/2.0/mlflow/experiments/search"
     request = AwsSigV4Auth(session)(requests.Request("GET", url).prepare())
     assert "/ap-south-1/execute-api/aws4_request" in request.headers["Authorization"]
+
+
+def test_aws_region_is_read_when_boto3_has_no_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlflow_aws_sigv4_auth import AwsSigV4Auth
+
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_REGION", "sa-east-1")
+    session = boto3.Session(aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x" * 40)
+    assert session.region_name is None
+    request = AwsSigV4Auth(session)(requests.Request("GET", URL).prepare())
+    assert "/sa-east-1/execute-api/aws4_request" in request.headers["Authorization"]

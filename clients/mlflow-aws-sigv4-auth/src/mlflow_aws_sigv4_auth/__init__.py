@@ -5,6 +5,7 @@ Enabled by ``MLFLOW_TRACKING_AUTH=aws-sigv4`` (entry point ``mlflow.request_auth
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -48,9 +49,10 @@ class AwsSigV4Auth(AuthBase):
     def _region_for(self, url: str) -> str:
         host = re.sub(r"^[a-z]+://", "", url).split("/", 1)[0].split(":", 1)[0]
         match = _EXECUTE_API_HOST.match(host)
-        region = match["region"] if match else self._region or self._session.region_name
+        # botocore reads AWS_DEFAULT_REGION only; SageMaker and most SDKs set AWS_REGION.
+        region = match["region"] if match else self._region or self._session.region_name or os.environ.get("AWS_REGION")
         if not region:
-            raise SigningError(f"cannot tell the AWS region of {host}: set AWS_REGION")
+            raise SigningError(f"cannot tell the AWS region of {host}: set AWS_REGION or AWS_DEFAULT_REGION")
         return region
 
 

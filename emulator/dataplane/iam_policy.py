@@ -49,7 +49,7 @@ def _documents(account: str, caller_arn: str) -> Iterator[Any]:
     for holder in holders:
         yield from list(holder.policies.values())
         for policy in list(holder.managed_policies.values()):
-            yield next(v.document for v in policy.versions if v.is_default_version)
+            yield from (version.document for version in policy.versions if version.is_default_version)
 
 
 def _statements(document: Any) -> list[dict[str, Any]]:

@@ -39,6 +39,13 @@ def authenticate_request() -> Authorization | Response:
 
     principal = request.headers.get(IDENTITY_HEADER)
     if not principal:
+        credentials = request.authorization
+        # Any other scheme (a SigV4 signature sent to the password routes): MLflow's cached check would
+        # fail on the missing password with a 500; the answer is the basic-auth challenge.
+        if credentials is not None and (
+            credentials.type != "basic" or None in (credentials.username, credentials.password)
+        ):
+            return auth.make_basic_auth_response()
         return auth.authenticate_request_basic_auth()
     username = username_for(principal.strip())
     if username is None:

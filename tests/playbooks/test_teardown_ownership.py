@@ -290,10 +290,15 @@ def test_a_partial_teardown_republishes_what_remains(emulator: Emulator, world: 
     after = {
         p["Name"] for p in ssm.get_parameters_by_path(Path=OURS_NAMES["parameter_path"], Recursive=True)["Parameters"]
     }
-    assert f"{OURS_NAMES['parameter_path']}/tracking-uri" not in after
-    assert before - {f"{OURS_NAMES['parameter_path']}/tracking-uri"} <= after
+    # The outputs that lead to the HTTP API go with it; the others stay published.
+    of_the_api = {
+        f"{OURS_NAMES['parameter_path']}/{key}" for key in ("tracking-uri", "iam-tracking-uri", "iam-tracking-auth")
+    }
+    assert of_the_api <= before
+    assert not of_the_api & after
+    assert before - of_the_api <= after
     outputs = json.loads((OUTPUTS / f"{OURS}.json").read_text())
-    assert outputs["tracking_uri"] is None
+    assert outputs["tracking_uri"] is None and outputs["iam_tracking_uri"] is None
     assert outputs["db_endpoint"] and outputs["artifact_bucket"] == names(OURS, ACCOUNT, REGION)["bucket"]
 
 

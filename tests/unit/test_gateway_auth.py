@@ -59,6 +59,7 @@ def store(monkeypatch: pytest.MonkeyPatch) -> _Store:
     fake = _Store()
     monkeypatch.setattr(auth, "store", fake, raising=False)
     monkeypatch.setattr(auth, "authenticate_request_basic_auth", lambda: "basic-auth-answer")
+    monkeypatch.setattr(auth, "make_basic_auth_response", lambda: "basic-auth-challenge")
     return fake
 
 
@@ -87,4 +88,10 @@ def test_without_the_header_it_is_mlflows_basic_auth(store: _Store) -> None:
 def test_the_root_user_is_refused(store: _Store) -> None:
     answer = _authenticate({gateway_auth.IDENTITY_HEADER: "arn:aws:iam::123456789012:root"})
     assert answer.status_code == 403
+    assert not store.users
+
+
+def test_another_authorization_scheme_gets_the_basic_auth_challenge(store: _Store) -> None:
+    signed = {"Authorization": "AWS4-HMAC-SHA256 Credential=AKID/20261129/us-east-1/execute-api/aws4_request"}
+    assert _authenticate(signed) == "basic-auth-challenge"
     assert not store.users

@@ -13,6 +13,7 @@ import math
 import os
 import shutil
 import sys
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -64,9 +65,25 @@ class EcsDataPlane:
         self.services: dict[tuple[str, str, str, str], ServiceState] = {}
         # Tasks told to stop that have not yet: moto keeps showing their progress to STOPPED.
         self.stopping: list[RunningTask] = []
+        # The reconciler's thread and the request that changes a service both edit its deployments.
+        self._lock = threading.RLock()
 
     # -- the reconciler's entry points -------------------------------------------------------
     def reconcile(self, account: str, region: str, backend: Any) -> None:
+        with self._lock:
+            self._reconcile_all(account, region, backend)
+
+    def service_changed(self, backend: Any, service: Any, force: bool = False) -> None:
+        """As on AWS, CreateService/UpdateService answer with the new PRIMARY deployment already IN_PROGRESS."""
+        if service.status != "ACTIVE":
+            return
+        with self._lock:
+            key = (backend.account_id, backend.region_name, service.cluster_name, service.name)
+            state = self.services.setdefault(key, ServiceState(key=key))
+            self._primary(state, service, backend, force)
+            self._publish(state, service)
+
+    def _reconcile_all(self, account: str, region: str, backend: Any) -> None:
         live = set()
         for service in list(backend.services.values()):
             if service.status != "ACTIVE" or service.cluster_name not in backend.clusters:
@@ -94,16 +111,21 @@ class EcsDataPlane:
             task.local.wait()
 
     # -- one service ---------------------------------------------------------------------------
-    def _reconcile_service(self, state: ServiceState, service: Any, backend: Any) -> None:
+    def _primary(self, state: ServiceState, service: Any, backend: Any, force: bool = False) -> Deployment:
+        """The deployment of the service's task definition: a new one when that changed or one is forced."""
         # AWS reports the full ARN whatever form the caller gave (moto keeps a "family:revision" as is).
         with contextlib.suppress(Exception):  # a deregistered definition keeps its name
             service.task_definition = backend.describe_task_definition(service.task_definition).arn
         primary = state.deployments[0] if state.deployments else None
-        if primary is None or primary.task_definition != service.task_definition:
+        if force or primary is None or primary.task_definition != service.task_definition:
             primary = Deployment(
                 id=f"ecs-svc/{uuid.uuid4().int % 10**19}", task_definition=service.task_definition, created=_now()
             )
             state.deployments.insert(0, primary)
+        return primary
+
+    def _reconcile_service(self, state: ServiceState, service: Any, backend: Any) -> None:
+        primary = self._primary(state, service, backend)
         self._collect_stopped(state, backend, service)
         desired = min(int(service.desired_count), task_cap())
         if primary.rollout == "IN_PROGRESS" and primary.failed >= _threshold(int(service.desired_count)):

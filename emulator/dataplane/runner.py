@@ -44,6 +44,7 @@ class DataPlane:
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
         _redirect_models(self)
+        _hook_services(self.ecs)
         self._thread = threading.Thread(target=self._loop, name="dataplane", daemon=True)
         self._thread.start()
 
@@ -121,6 +122,34 @@ def _backends(service: str) -> list[tuple[str, str, Any]]:
         for region, backend in list(regions.items()):
             found.append((account, region, backend))
     return found
+
+
+def _hook_services(ecs: EcsDataPlane) -> None:
+    """CreateService and UpdateService start their deployment before they answer, not on the next tick."""
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+    _HOOKED["ecs"] = ecs  # a later data plane in this process takes the hooks over
+    if getattr(EC2ContainerServiceBackend, "_mlflow_dataplane", False):
+        return
+    create, update = EC2ContainerServiceBackend.create_service, EC2ContainerServiceBackend.update_service
+
+    def create_service(backend: Any, *args: Any, **kwargs: Any) -> Any:
+        service = create(backend, *args, **kwargs)
+        _HOOKED["ecs"].service_changed(backend, service)
+        return service
+
+    def update_service(backend: Any, service_properties: dict[str, Any]) -> Any:
+        force = bool(service_properties.get("force_new_deployment"))
+        service = update(backend, service_properties)
+        _HOOKED["ecs"].service_changed(backend, service, force)
+        return service
+
+    EC2ContainerServiceBackend.create_service = create_service  # type: ignore[method-assign]
+    EC2ContainerServiceBackend.update_service = update_service  # type: ignore[method-assign]
+    EC2ContainerServiceBackend._mlflow_dataplane = True  # type: ignore[attr-defined]
+
+
+_HOOKED: dict[str, EcsDataPlane] = {}
 
 
 def _redirect_models(plane: DataPlane) -> None:

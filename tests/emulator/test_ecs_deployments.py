@@ -1,0 +1,92 @@
+"""A service's deployments as ECS answers them: the new PRIMARY is there when UpdateService returns.
+
+The data plane's reconciler starts tasks on its own tick; what the caller sees of the deployment must not
+wait for that tick, or a wait that polls at once reads the previous, COMPLETED deployment as the new one.
+No task is started here: the reconciler does not run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from moto.ecs.models import EC2ContainerServiceBackend
+
+from emulator.dataplane import runner
+from emulator.dataplane.addresses import AddressPool
+from emulator.dataplane.ecs import EcsDataPlane
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def ecs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    # The hooks patch moto's class: restored after the test, for the tests that share this process.
+    for name in ("create_service", "update_service"):
+        monkeypatch.setattr(EC2ContainerServiceBackend, name, getattr(EC2ContainerServiceBackend, name))
+    monkeypatch.setattr(EC2ContainerServiceBackend, "_mlflow_dataplane", False, raising=False)
+    pool = AddressPool()
+    runner._hook_services(EcsDataPlane(pool, tmp_path, {}))
+    with mock_aws():
+        client = boto3.client("ecs", region_name=REGION)
+        client.create_cluster(clusterName="c")
+        yield client
+    pool.close()
+
+
+def _register(client: Any, image: str) -> str:
+    definition = client.register_task_definition(
+        family="svc",
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "app", "image": image}],
+    )
+    return str(definition["taskDefinition"]["taskDefinitionArn"])
+
+
+def _deployments(client: Any) -> list[dict[str, Any]]:
+    return list(client.describe_services(cluster="c", services=["svc"])["services"][0]["deployments"])
+
+
+def test_create_service_answers_with_an_in_progress_primary_of_the_full_arn(ecs: Any) -> None:
+    arn = _register(ecs, "app:1")
+    created = ecs.create_service(cluster="c", serviceName="svc", taskDefinition="svc:1", desiredCount=2)
+
+    deployments = created["service"]["deployments"]
+    assert [(d["status"], d["rolloutState"], d["taskDefinition"]) for d in deployments] == [
+        ("PRIMARY", "IN_PROGRESS", arn)
+    ]
+    assert created["service"]["runningCount"] == 0
+
+
+def test_update_service_puts_the_new_revision_first_before_any_tick(ecs: Any) -> None:
+    first = _register(ecs, "app:1")
+    ecs.create_service(cluster="c", serviceName="svc", taskDefinition="svc:1", desiredCount=2)
+    second = _register(ecs, "app:2")
+
+    ecs.update_service(cluster="c", service="svc", taskDefinition="svc:2")
+
+    deployments = _deployments(ecs)
+    assert [(d["status"], d["taskDefinition"]) for d in deployments] == [("PRIMARY", second), ("ACTIVE", first)]
+    assert deployments[0]["rolloutState"] == "IN_PROGRESS"
+    # moto alone reports the new desired count as running at once; nothing runs yet.
+    assert ecs.describe_services(cluster="c", services=["svc"])["services"][0]["runningCount"] == 0
+
+
+def test_an_unchanged_definition_keeps_its_deployment_and_a_forced_one_starts_another(ecs: Any) -> None:
+    _register(ecs, "app:1")
+    ecs.create_service(cluster="c", serviceName="svc", taskDefinition="svc:1", desiredCount=2)
+    first_id = _deployments(ecs)[0]["id"]
+
+    ecs.update_service(cluster="c", service="svc", desiredCount=3)
+    assert [d["id"] for d in _deployments(ecs)] == [first_id]
+
+    ecs.update_service(cluster="c", service="svc", forceNewDeployment=True)
+    ids = [d["id"] for d in _deployments(ecs)]
+    assert len(ids) == 2 and ids[1] == first_id and ids[0] != first_id

@@ -6,15 +6,18 @@
   ``INACTIVE`` (moto makes it INACTIVE at once).
 - While a deleted service drains its tasks are still active: DeleteCluster fails with
   ClusterContainsTasksException until the service is INACTIVE.
+- UpdateService with a new task definition (or forceNewDeployment) starts a new PRIMARY deployment of the
+  definition's full ARN (moto keeps showing the first); without the data plane it completes at once.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from werkzeug.wrappers import Response
 
-from emulator import moto_state
+from emulator import dataplane, moto_state
 from emulator.lifecycle import ENGINE, PENDING
 from emulator.request import AwsRequest
 from emulator.responses import json_error
@@ -38,7 +41,53 @@ def _wrap_backend() -> None:
         return service
 
     EC2ContainerServiceBackend.delete_service = delete_service  # type: ignore[method-assign]
+    update = EC2ContainerServiceBackend.update_service
+
+    def update_service(self: Any, service_properties: dict[str, Any]) -> Any:
+        force = bool(service_properties.get("force_new_deployment"))
+        before = self._get_service(service_properties.get("cluster", "default"), service_properties["service"])
+        previous = str(before.task_definition)
+        service = update(self, service_properties)
+        _new_deployment(self, service, previous, force)
+        return service
+
+    EC2ContainerServiceBackend.update_service = update_service  # type: ignore[method-assign]
     EC2ContainerServiceBackend._mlflow_lifecycle = True  # type: ignore[attr-defined]
+
+
+def _new_deployment(backend: Any, service: Any, previous: str, force: bool) -> None:
+    """A new task definition (or forceNewDeployment) is a new PRIMARY deployment of its full ARN, as on ECS;
+    moto keeps showing the first one. Without the data plane nothing runs, so, as moto models the service's
+    counts, it is complete at once. The data plane, when on, makes its own deployments."""
+    from moto.core.utils import utcnow
+
+    service.task_definition = _arn(backend, str(service.task_definition))
+    if dataplane.enabled() or not service.deployments:
+        return
+    if service.task_definition == _arn(backend, previous) and not force:
+        return
+    deployment_id = f"ecs-svc/{uuid.uuid4().int % 10**19}"
+    service.deployments = [
+        {
+            **service.deployments[0],
+            "id": deployment_id,
+            "taskDefinition": service.task_definition,
+            "desiredCount": service.desired_count,
+            "runningCount": service.desired_count,
+            "pendingCount": 0,
+            "createdAt": utcnow(),
+            "updatedAt": utcnow(),
+            "rolloutState": "COMPLETED",
+            "rolloutStateReason": f"ECS deployment {deployment_id} completed.",
+        }
+    ]
+
+
+def _arn(backend: Any, task_definition: str) -> str:
+    try:
+        return str(backend.describe_task_definition(task_definition).arn)
+    except Exception:  # a deregistered or unknown definition keeps the name it was given
+        return task_definition
 
 
 def _account(request: AwsRequest) -> str:

@@ -2,11 +2,13 @@
 
 The data plane's reconciler starts tasks on its own tick; what the caller sees of the deployment must not
 wait for that tick, or a wait that polls at once reads the previous, COMPLETED deployment as the new one.
-No task is started here: the reconciler does not run.
+No task is started here: the reconciler does not run. Without the data plane, the emulator still moves the
+service to a new deployment on a new revision.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import pytest
 from moto import mock_aws
 from moto.ecs.models import EC2ContainerServiceBackend
 
+from emulator import launcher
 from emulator.dataplane import runner
 from emulator.dataplane.addresses import AddressPool
 from emulator.dataplane.ecs import EcsDataPlane
@@ -90,3 +93,25 @@ def test_an_unchanged_definition_keeps_its_deployment_and_a_forced_one_starts_an
     ecs.update_service(cluster="c", service="svc", forceNewDeployment=True)
     ids = [d["id"] for d in _deployments(ecs)]
     assert len(ids) == 2 and ids[1] == first_id and ids[0] != first_id
+
+
+def test_without_the_data_plane_an_update_is_a_new_completed_deployment_of_the_new_revision(
+    emulator: launcher.Emulator,
+) -> None:
+    """moto alone keeps the first deployment, of the first revision, whatever the updates."""
+    client = emulator.client("ecs")
+    cluster = f"c-{uuid.uuid4().hex[:8]}"
+    client.create_cluster(clusterName=cluster)
+    emulator.advance(3600)  # past the service-linked role's propagation
+    _register(client, "app:1")
+    client.create_service(cluster=cluster, serviceName="svc", taskDefinition="svc:1", desiredCount=2)
+    first_id = client.describe_services(cluster=cluster, services=["svc"])["services"][0]["deployments"][0]["id"]
+    second = _register(client, "app:2")
+
+    client.update_service(cluster=cluster, service="svc", taskDefinition="svc:2")
+
+    service = client.describe_services(cluster=cluster, services=["svc"])["services"][0]
+    assert service["taskDefinition"] == second
+    (deployment,) = service["deployments"]
+    assert (deployment["taskDefinition"], deployment["rolloutState"]) == (second, "COMPLETED")
+    assert deployment["id"] != first_id

@@ -22,6 +22,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 T = TypeVar("T")
+# amazon.aws retries the query protocol's throttling and 5xx codes; these are the JSON protocol's (ECS,
+# Cloud Map, SageMaker, CodeBuild, ...), which botocore alone retries only two or four times.
+TRANSIENT_CODES = ["ThrottlingException", "ServiceUnavailableException", "InternalServerException"]
 
 
 class AwsError(Exception):
@@ -70,7 +73,7 @@ def run_info_module(describe: Callable[[Any], dict], argument_spec: dict, **modu
 
 def client(module: Any, service: str) -> Any:
     """A client whose calls retry throttling and transient errors when given ``aws_retry=True``."""
-    return module.client(service, retry_decorator=AWSRetry.jittered_backoff())
+    return module.client(service, retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=TRANSIENT_CODES))
 
 
 def call(aws: Any, operation: str, description: str, **kwargs: Any) -> dict:

@@ -8,6 +8,7 @@ from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import (
+    TRANSIENT_CODES,
     AwsError,
     aws_errors,
     call,
@@ -208,7 +209,7 @@ class ServiceManager(ResourceManager):
         try:
             if deregistered:
                 # ResourceInUse right after deregistration is transient: retried with backoff.
-                retry = AWSRetry.jittered_backoff(catch_extra_error_codes=["ResourceInUse"])
+                retry = AWSRetry.jittered_backoff(catch_extra_error_codes=["ResourceInUse", *TRANSIENT_CODES])
                 with aws_errors(f"delete Cloud Map service {current['Id']}"):
                     retry(self.client.delete_service)(Id=current["Id"])
             else:

@@ -38,6 +38,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from emulator import moto_state
+from emulator.behaviours import studio_home_efs
 from emulator.lifecycle import ENGINE, FAILED, FAILURE_REASONS, PENDING
 from emulator.lifecycle import enabled as lifecycles_enabled
 from emulator.request import AwsRequest
@@ -532,6 +533,7 @@ class SageMakerStudio:
             default_space_settings=params.get("DefaultSpaceSettings"),
         )
         domain = next(d for d in list(_moto_domains(account, region).values()) if d.arn == created["DomainArn"])
+        studio_home_efs.create_home(account, region, domain)
         created = timed("Pending", "InService", ("studio_domain", domain.id))
         self._state(account, region).domain_lifecycles[domain.id] = created
         domain.status = created.status
@@ -586,6 +588,7 @@ class SageMakerStudio:
         from moto.backends import get_backend
 
         get_backend("sagemaker")[account][region].delete_domain(domain.id, params.get("RetentionPolicy"))
+        studio_home_efs.delete_home(account, region, domain.home_efs_file_system_id, retention)
         self._state(account, region).domain_lifecycles.pop(domain.id, None)
         self._home_efs.append(
             {

@@ -38,9 +38,7 @@ def _create_domain(sm: Any, **extra: Any) -> str:
             DomainName=f"studio-{uuid4().hex[:10]}",
             AuthMode="IAM",
             DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/default"},
-            SubnetIds=["subnet-1"],
-            VpcId="vpc-1",
-            **extra,
+            **{"SubnetIds": ["subnet-1"], "VpcId": "vpc-1", **extra},
         )["DomainId"]
     )
 
@@ -411,3 +409,45 @@ def test_a_studio_domain_named_in_the_faults_fails_with_a_reason(emulator: launc
 
     assert [described["Status"] for described in statuses] == ["Pending", "Failed", "Failed"]
     assert "insufficient free IP addresses" in statuses[-1]["FailureReason"]
+
+
+def _network(emulator: launcher.Emulator) -> tuple[str, list[str]]:
+    ec2 = emulator.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{index}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"][
+            "SubnetId"
+        ]
+        for index, zone in enumerate("ab")
+    ]
+    return vpc, subnets
+
+
+def _nfs_groups(emulator: launcher.Emulator, domain: str) -> list[str]:
+    names = [f"security-group-for-{way}-nfs-{domain}" for way in ("inbound", "outbound")]
+    groups = emulator.client("ec2").describe_security_groups(Filters=[{"Name": "group-name", "Values": names}])
+    return sorted(group["GroupName"] for group in groups["SecurityGroups"])
+
+
+def test_a_domain_puts_its_home_efs_and_nfs_groups_in_its_subnets(sm: Any, emulator: launcher.Emulator) -> None:
+    """As SageMaker does; they hold the subnets and the VPC until whoever deletes the VPC removes them."""
+    vpc, subnets = _network(emulator)
+    kept, purged = (_new_domain(sm, SubnetIds=subnets, VpcId=vpc) for _round in range(2))
+    efs, ec2 = emulator.client("efs"), emulator.client("ec2")
+    kept_home = sm.describe_domain(DomainId=kept)["HomeEfsFileSystemId"]
+    purged_home = sm.describe_domain(DomainId=purged)["HomeEfsFileSystemId"]
+    targets = efs.describe_mount_targets(FileSystemId=kept_home)["MountTargets"]
+    assert sorted(target["SubnetId"] for target in targets) == sorted(subnets)
+    assert _nfs_groups(emulator, kept) == [
+        f"security-group-for-inbound-nfs-{kept}",
+        f"security-group-for-outbound-nfs-{kept}",
+    ]
+    assert _code(lambda: ec2.delete_subnet(SubnetId=subnets[0])) == "DependencyViolation"
+
+    sm.delete_domain(DomainId=kept)
+    sm.delete_domain(DomainId=purged, RetentionPolicy={"HomeEfsFileSystem": "Delete"})
+
+    assert len(efs.describe_mount_targets(FileSystemId=kept_home)["MountTargets"]) == 2, "Retain keeps it all"
+    assert _code(lambda: efs.describe_file_systems(FileSystemId=purged_home)) == "FileSystemNotFound"
+    assert len(_nfs_groups(emulator, purged)) == 2, "the groups outlive the domain either way"
+    assert _code(lambda: ec2.delete_vpc(VpcId=vpc)) == "DependencyViolation"

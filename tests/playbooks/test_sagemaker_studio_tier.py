@@ -74,6 +74,18 @@ def _home_efs(emulator: Emulator) -> list[dict[str, Any]]:
         return json.load(response)
 
 
+def _mount_targets(emulator: Emulator, file_system_id: str) -> list[dict[str, Any]]:
+    return list(client(emulator, "efs").describe_mount_targets(FileSystemId=file_system_id)["MountTargets"])
+
+
+def _assert_home_kept_unmounted_and_nfs_groups_gone(emulator: Emulator, domain: dict[str, Any]) -> None:
+    """Retained: the users' files stay on the file system; nothing of it holds the network any more."""
+    assert _mount_targets(emulator, domain["HomeEfsFileSystemId"]) == []
+    nfs = [f"security-group-for-{way}-nfs-{domain['DomainId']}" for way in ("inbound", "outbound")]
+    groups = client(emulator, "ec2").describe_security_groups(Filters=[{"Name": "group-name", "Values": nfs}])
+    assert groups["SecurityGroups"] == []
+
+
 def _in_service(emulator: Emulator, describe: Any) -> dict[str, Any]:
     """Describe until InService: Pending after a create, for minutes of modeled time (a domain: 4-10)."""
     for _attempt in range(30):
@@ -185,6 +197,7 @@ def test_delete_path_removes_a_profile_with_a_running_app_and_our_domain(
     assert not _role_exists(emulator, NEW_NAMES["sagemaker_role"])
     (efs,) = [e for e in _home_efs(emulator) if e["DomainId"] == domain["DomainId"]]
     assert efs["HomeEfsFileSystem"] == "Retain", "the users' home EFS is kept unless data is purged"
+    _assert_home_kept_unmounted_and_nfs_groups_gone(emulator, domain)
 
     # A role of the same name that is not the stack's (no mlflow:stack tag) is left alone.
     trust = {"Version": "2012-10-17", "Statement": []}
@@ -306,10 +319,15 @@ def test_stack_network_puts_a_vpc_only_domain_in_the_private_subnets(emulator: E
     again = _deploy(emulator, STACK_NET, **net)
     assert again.changed == 0, again.output[-6000:]
 
-    _delete(emulator, STACK_NET, mlflow_teardown_purge_data=True, **net)
+    # SageMaker's home EFS is mounted in the private subnets, with its two NFS groups: the VPC goes all the same.
+    assert len(_mount_targets(emulator, domain["HomeEfsFileSystemId"])) == 2
+    teardown = run_playbook(
+        emulator, "teardown.yml", "--tags", "sagemaker_studio,vpc", extra_vars={"mlflow_stack_name": STACK_NET, **net}
+    )
+    assert not teardown.failed, teardown.output[-5000:]
     assert _domains_named(emulator, STACK_NET_NAMES["studio_domain"]) == []
-    (efs,) = [e for e in _home_efs(emulator) if e["DomainId"] == domain["DomainId"]]
-    assert efs["HomeEfsFileSystem"] == "Delete", "purging data deletes the home EFS"
+    assert ec2.describe_vpcs(Filters=[stack_filter])["Vpcs"] == []
+    _assert_home_kept_unmounted_and_nfs_groups_gone(emulator, domain)
     groups = ec2.describe_security_groups(
         Filters=[{"Name": "group-name", "Values": [STACK_NET_NAMES["security_group_studio"]]}]
     )

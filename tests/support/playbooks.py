@@ -51,15 +51,14 @@ class PlaybookRun:
         return match
 
 
-def run_playbook(
+def playbook_command(
     emulator: Emulator,
     playbook: str,
     *args: str,
     extra_vars: dict[str, Any] | None = None,
     env_overrides: dict[str, str | None] | None = None,
-    cwd: Path = ROOT,
-) -> PlaybookRun:
-    """ansible-playbook with the emulator inventory, started in cwd; the request log is cleared first and read after."""
+) -> tuple[list[str], dict[str, str]]:
+    """The ansible-playbook command line and environment that run ``playbook`` against ``emulator``."""
     env = {**os.environ, **emulator.environment(), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     for key, value in (env_overrides or {}).items():
@@ -71,6 +70,19 @@ def run_playbook(
     command = [str(BIN / "ansible-playbook"), str(ROOT / "playbooks" / playbook), "-i", str(inventory), *args]
     if extra_vars:
         command += ["-e", json.dumps(extra_vars)]
+    return command, env
+
+
+def run_playbook(
+    emulator: Emulator,
+    playbook: str,
+    *args: str,
+    extra_vars: dict[str, Any] | None = None,
+    env_overrides: dict[str, str | None] | None = None,
+    cwd: Path = ROOT,
+) -> PlaybookRun:
+    """ansible-playbook with the emulator inventory, started in cwd; the request log is cleared first and read after."""
+    command, env = playbook_command(emulator, playbook, *args, extra_vars=extra_vars, env_overrides=env_overrides)
     emulator.clear_requests()
     started = time.monotonic()
     process = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)

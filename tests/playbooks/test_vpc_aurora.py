@@ -166,7 +166,7 @@ def test_aurora_cluster(emulator: Emulator, first_deploy: PlaybookRun) -> None:
     assert cluster["Engine"] == "aurora-mysql"
     assert cluster["EngineVersion"].startswith("8.0.mysql_aurora.3.")
     assert cluster["EngineMode"] == "provisioned"
-    assert cluster["ServerlessV2ScalingConfiguration"] == {"MinCapacity": 0.5, "MaxCapacity": 2.0}
+    assert cluster["ServerlessV2ScalingConfiguration"] == {"MinCapacity": 0.5, "MaxCapacity": 8.0}
     assert cluster["StorageEncrypted"] is True
     assert cluster["DeletionProtection"] is True
     assert cluster["BackupRetentionPeriod"] == 7

@@ -253,6 +253,27 @@ def test_aurora_tag_alone_after_a_full_run(
     assert not any(r["action"] == "DescribeAvailabilityZones" for r in run.requests), "the vpc tier must not run"
 
 
+def test_zero_acus_pause_the_database_and_back(
+    emulator: Emulator, first_deploy: PlaybookRun, working_directory: Path
+) -> None:
+    def aurora(**extra_vars: Any) -> PlaybookRun:
+        variables = {"mlflow_stack_name": STACK, **extra_vars}
+        run = run_playbook(emulator, "site.yml", "--tags", "aurora", extra_vars=variables, cwd=working_directory)
+        assert not run.failed, run.output[-4000:]
+        return run
+
+    def scaling() -> dict[str, Any]:
+        rds = client(emulator, "rds")
+        cluster = rds.describe_db_clusters(DBClusterIdentifier=names(STACK)["db_cluster"])["DBClusters"][0]
+        return cluster["ServerlessV2ScalingConfiguration"]
+
+    # A re-run with the same pause changes nothing: tests/unit/plugins/modules/test_rds_cluster_scaling.py.
+    assert aurora(aurora_min_capacity=0, aurora_seconds_until_auto_pause=3600).changed == 1
+    assert scaling() == {"MinCapacity": 0.0, "MaxCapacity": 8.0, "SecondsUntilAutoPause": 3600}
+    assert aurora().changed == 1
+    assert scaling()["MinCapacity"] == 0.5
+
+
 def test_aurora_tag_alone_on_an_empty_account_names_vpc(emulator: Emulator) -> None:
     run = run_playbook(emulator, "site.yml", "--tags", "aurora", extra_vars={"mlflow_stack_name": "gamma"})
     assert run.failed

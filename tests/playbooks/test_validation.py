@@ -80,11 +80,11 @@ def test_a_string_tag_mapping_names_the_value(emulator: Emulator) -> None:
 
 
 def test_a_connection_budget_over_max_connections_fails_before_any_aws_request(emulator: Emulator) -> None:
-    # 2 workers x 3 engines x (2 + 3) = 30 a task, x (6 x 200% + 1) = 390; 2 ACUs allow 90.
+    # 2 workers x 3 engines x (2 + 3) + 3 = 33 a task, x (6 x 200% + 1) = 429; 2 ACUs allow 90.
     run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": "val", "aurora_max_capacity": 2})
     assert run.failed
     flat = _flat(run)
-    expected = "= 390, more than the 90 max_connections of Aurora Serverless v2 at aurora_max_capacity 2"
+    expected = "= 429, more than the 90 max_connections of Aurora Serverless v2 at aurora_max_capacity 2"
     assert expected in flat, flat[-3000:]
     for name in ("ecs_service_mlflow_workers", "ecs_service_mlflow_db_pool_size", "ecs_service_max_count"):
         assert name in flat
@@ -92,11 +92,11 @@ def test_a_connection_budget_over_max_connections_fails_before_any_aws_request(e
 
 
 def test_a_connection_budget_that_fits_passes_validation(emulator: Emulator) -> None:
-    # 1 worker x 3 engines x (1 + 1) = 6 a task, x (7 x 200% + 1) = 90: exactly the 90 that 2 ACUs allow.
+    # 1 worker x 3 engines x (1 + 1) + 3 = 9 a task, x (4 x 200% + 1) = 81 of the 90 that 2 ACUs allow; 5 tasks: 99.
     budget = {
         "mlflow_stack_name": "val",
         "aurora_max_capacity": 2,
-        "ecs_service_max_count": 7,
+        "ecs_service_max_count": 4,
         "ecs_service_mlflow_workers": 1,
         "ecs_service_mlflow_db_pool_size": 1,
         "ecs_service_mlflow_db_max_overflow": 1,
@@ -104,10 +104,10 @@ def test_a_connection_budget_that_fits_passes_validation(emulator: Emulator) -> 
     run = run_playbook(emulator, "site.yml", "--tags", "vpc", "--check", extra_vars=budget)
     assert not run.failed, run.output[-3000:]
     assert writes(run) == []
-    over = {**budget, "ecs_service_max_count": 8}
+    over = {**budget, "ecs_service_max_count": 5}
     over_run = run_playbook(emulator, "site.yml", "--tags", "vpc", "--check", extra_vars=over)
     assert over_run.failed
-    assert "= 102, more than the 90 max_connections" in _flat(over_run)
+    assert "= 99, more than the 90 max_connections" in _flat(over_run)
 
 
 @pytest.mark.parametrize(

@@ -25,10 +25,12 @@ LIFECYCLES: tuple[str, ...] = (
     "cloudmap_operations",
 )
 
-# AWS's dependency rules on deletes (emulator.strict); off with MLFLOW_EMULATOR_STRICT=0.
+# AWS's dependency rules on deletes (emulator.strict), and the capacity settings it refuses; off with
+# MLFLOW_EMULATOR_STRICT=0.
 STRICT: tuple[str, ...] = (
     "strict_ec2",
     "strict_rds",
+    "strict_rds_capacity",
     "strict_ecs",
     "strict_servicediscovery",
     "strict_apigatewayv2",

@@ -33,6 +33,8 @@ MLFLOW_ENVIRONMENT = {
     "PORT",
     "DATABASE",
     "MLFLOW_WORKERS",
+    "MLFLOW_SQLALCHEMYSTORE_POOL_SIZE",
+    "MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW",
     "MLFLOW_SERVER_ENABLE_JOB_EXECUTION",
     "MLFLOW_CORS_ALLOWED_ORIGINS",
     "MLFLOW_AUTH_DEFAULT_PERMISSION",
@@ -148,9 +150,11 @@ def test_task_definition_holds_no_plaintext_secret(emulator: Emulator, deployed:
     assert nginx.get("healthCheck") and mlflow.get("healthCheck")
     assert {e["name"] for e in mlflow["environment"]} <= MLFLOW_ENVIRONMENT
     assert not nginx.get("environment")
-    # The image has no defaults for these: the role's (2 workers, no job runner) reach MLflow from here.
+    # The image has no defaults for these: the role's (2 workers, pools of 2 + 3, no job runner) reach MLflow from here.
     settings = {e["name"]: e["value"] for e in mlflow["environment"]}
     assert (settings["MLFLOW_WORKERS"], settings["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"]) == ("2", "false")
+    pools = (settings["MLFLOW_SQLALCHEMYSTORE_POOL_SIZE"], settings["MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW"])
+    assert pools == ("2", "3")
 
     db_arn, db = _secret(emulator, NAMES["db_secret"])
     mlflow_arn, web = _secret(emulator, NAMES["mlflow_secret"])

@@ -35,10 +35,16 @@ def _flat(run: PlaybookRun) -> str:
         ({"vpc_cidr": "8.8.0.0/16"}, "vpc_cidr '8.8.0.0/16' is not in private address space"),
         ({"vpc_cidr": "172.32.0.0/16"}, "vpc_cidr '172.32.0.0/16' is not in private address space"),
         ({"aurora_min_capacity": "abc"}, 'aurora_min_capacity got "abc"'),
+        (
+            {"aurora_min_capacity": 0, "aurora_engine_version": "8.0.mysql_aurora.3.07.1"},
+            "aurora_min_capacity 0 (automatic pause) needs aurora_engine_version 8.0.mysql_aurora.3.08.0 or later",
+        ),
+        ({"aurora_seconds_until_auto_pause": 200}, "aurora_seconds_until_auto_pause must be from 300 to 86400"),
         ({"aurora_backup_retention_days": 7.9}, "argument 'aurora_backup_retention_days' is of type float"),
         ({"aurora_backup_retention_days": "7.9"}, 'aurora_backup_retention_days got "7.9"'),
         ({"ecs_service_desired_count": 9}, "ecs_service_desired_count must be from ecs_service_min_count (2) to"),
         ({"ecs_service_mlflow_workers": 65}, "ecs_service_mlflow_workers must be from 1 to 64; got 65"),
+        ({"ecs_service_mlflow_db_max_overflow": 0}, "must be 1 or more (MLflow ignores 0); got 2 and 0"),
         ({"mlflow_stack_tags": "owner=me"}, "mlflow_stack_tags must be a mapping of tag names to string values"),
         ({"mlflow_stack_tags": {"aws:team": "ml"}}, "no name starting with aws:"),
         ({"mlflow_stack_tags": {"team": 5}}, 'got {"team": 5}'),
@@ -48,10 +54,13 @@ def _flat(run: PlaybookRun) -> str:
         "public-cidr",
         "near-private-cidr",
         "acu-not-number",
+        "zero-acu-old-engine",
+        "pause-range",
         "days-float",
         "days-string",
         "desired",
         "workers",
+        "overflow-zero",
         "tags-string",
         "tags-reserved",
         "tags-value",
@@ -68,6 +77,37 @@ def test_bad_input_fails_before_any_aws_request(emulator: Emulator, extra_vars: 
 def test_a_string_tag_mapping_names_the_value(emulator: Emulator) -> None:
     run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": "val", "mlflow_stack_tags": "owner=me"})
     assert 'got "owner=me"' in _flat(run)
+
+
+def test_a_connection_budget_over_max_connections_fails_before_any_aws_request(emulator: Emulator) -> None:
+    # 2 workers x 3 engines x (2 + 3) + 3 = 33 a task, x (6 x 200% + 1) = 429; 2 ACUs allow 90.
+    run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": "val", "aurora_max_capacity": 2})
+    assert run.failed
+    flat = _flat(run)
+    expected = "= 429, more than the 90 max_connections of Aurora Serverless v2 at aurora_max_capacity 2"
+    assert expected in flat, flat[-3000:]
+    for name in ("ecs_service_mlflow_workers", "ecs_service_mlflow_db_pool_size", "ecs_service_max_count"):
+        assert name in flat
+    assert run.requests == []
+
+
+def test_a_connection_budget_that_fits_passes_validation(emulator: Emulator) -> None:
+    # 1 worker x 3 engines x (1 + 1) + 3 = 9 a task, x (4 x 200% + 1) = 81 of the 90 that 2 ACUs allow; 5 tasks: 99.
+    budget = {
+        "mlflow_stack_name": "val",
+        "aurora_max_capacity": 2,
+        "ecs_service_max_count": 4,
+        "ecs_service_mlflow_workers": 1,
+        "ecs_service_mlflow_db_pool_size": 1,
+        "ecs_service_mlflow_db_max_overflow": 1,
+    }
+    run = run_playbook(emulator, "site.yml", "--tags", "vpc", "--check", extra_vars=budget)
+    assert not run.failed, run.output[-3000:]
+    assert writes(run) == []
+    over = {**budget, "ecs_service_max_count": 5}
+    over_run = run_playbook(emulator, "site.yml", "--tags", "vpc", "--check", extra_vars=over)
+    assert over_run.failed
+    assert "= 99, more than the 90 max_connections" in _flat(over_run)
 
 
 @pytest.mark.parametrize(

@@ -166,7 +166,7 @@ def test_aurora_cluster(emulator: Emulator, first_deploy: PlaybookRun) -> None:
     assert cluster["Engine"] == "aurora-mysql"
     assert cluster["EngineVersion"].startswith("8.0.mysql_aurora.3.")
     assert cluster["EngineMode"] == "provisioned"
-    assert cluster["ServerlessV2ScalingConfiguration"] == {"MinCapacity": 0.5, "MaxCapacity": 2.0}
+    assert cluster["ServerlessV2ScalingConfiguration"] == {"MinCapacity": 0.5, "MaxCapacity": 8.0}
     assert cluster["StorageEncrypted"] is True
     assert cluster["DeletionProtection"] is True
     assert cluster["BackupRetentionPeriod"] == 7
@@ -251,6 +251,27 @@ def test_aurora_tag_alone_after_a_full_run(
     assert not run.failed, run.output[-4000:]
     assert run.changed == 0, run.output[-6000:]
     assert not any(r["action"] == "DescribeAvailabilityZones" for r in run.requests), "the vpc tier must not run"
+
+
+def test_zero_acus_pause_the_database_and_back(
+    emulator: Emulator, first_deploy: PlaybookRun, working_directory: Path
+) -> None:
+    def aurora(**extra_vars: Any) -> PlaybookRun:
+        variables = {"mlflow_stack_name": STACK, **extra_vars}
+        run = run_playbook(emulator, "site.yml", "--tags", "aurora", extra_vars=variables, cwd=working_directory)
+        assert not run.failed, run.output[-4000:]
+        return run
+
+    def scaling() -> dict[str, Any]:
+        rds = client(emulator, "rds")
+        cluster = rds.describe_db_clusters(DBClusterIdentifier=names(STACK)["db_cluster"])["DBClusters"][0]
+        return cluster["ServerlessV2ScalingConfiguration"]
+
+    # A re-run with the same pause changes nothing: tests/unit/plugins/modules/test_rds_cluster_scaling.py.
+    assert aurora(aurora_min_capacity=0, aurora_seconds_until_auto_pause=3600).changed == 1
+    assert scaling() == {"MinCapacity": 0.0, "MaxCapacity": 8.0, "SecondsUntilAutoPause": 3600}
+    assert aurora().changed == 1
+    assert scaling()["MinCapacity"] == 0.5
 
 
 def test_aurora_tag_alone_on_an_empty_account_names_vpc(emulator: Emulator) -> None:

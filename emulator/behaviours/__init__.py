@@ -49,6 +49,7 @@ ENABLED: tuple[str, ...] = (
     "servicediscovery_aws",
     "codebuild_projects",
     "codebuild_builds",
+    "iam_service_linked_roles",
     *STRICT,
 )
 

@@ -2,7 +2,8 @@
 torn down on the slow one.
 
 D1: the deploy waits for the targets to pass the health check. D2: the account's first CreateService
-comes seconds after its first CreateCluster, while ECS's service-linked role propagates. T1: the deleted
+came seconds after its first CreateCluster, while ECS's service-linked role propagated; now the roles are
+created first. T1: the deleted
 service drains for 3-5 minutes, and the cluster refuses deletion (ClusterContainsTasksException)
 meanwhile. Each failed with the collection as it was before.
 """
@@ -38,16 +39,24 @@ def deployed(fresh_account: Emulator) -> PlaybookRun:
     return run_playbook(fresh_account, "site.yml", *UP_TO_ECS_SERVICE, extra_vars={"mlflow_stack_name": STACK})
 
 
-def test_d2_first_service_of_a_fresh_account_waits_for_the_service_linked_role(
+def test_d2_the_service_linked_roles_come_first_so_the_first_service_is_not_refused(
     fresh_account: Emulator, deployed: PlaybookRun
 ) -> None:
+    """The tier creates ECS's role before anything else, so it has propagated by the first CreateService
+    (the role's retries stay, for an account whose role is brand new from elsewhere)."""
     assert not deployed.failed, deployed.output[-4000:]
+    actions = [entry["action"] for entry in deployed.requests]
+    created = [entry for entry in deployed.requests if entry["action"] == "CreateServiceLinkedRole"]
+    assert len(created) == 4, "rds, ecs, elasticloadbalancing and application-autoscaling"
+    assert actions.index("CreateServiceLinkedRole") < actions.index("CreateDBCluster")
+    last = max(index for index, action in enumerate(actions) if action == "CreateServiceLinkedRole")
+    assert last < actions.index("CreateCluster")
     refused = [
         entry
         for entry in deployed.requests
         if entry["action"] == "CreateService" and entry["answered_by"] == "ecs_lifecycles"
     ]
-    assert refused, "the first CreateService was expected to meet the role's propagation"
+    assert refused == []
     services = client(fresh_account, "ecs").list_services(cluster=STACK)["serviceArns"]
     assert len(services) == 1
 

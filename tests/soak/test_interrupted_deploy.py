@@ -112,4 +112,6 @@ def _tagged_kinds(emulator: Emulator, stack: str) -> Counter[str]:
 
 def _kind(arn: str) -> str:
     service, resource = arn.split(":")[2], arn.split(":", 5)[5]
+    if service == "s3":  # arn:aws:s3:::<bucket>: the name is all there is
+        return "s3:bucket"
     return f"{service}:{resource.split('/')[0].split(':')[0]}"

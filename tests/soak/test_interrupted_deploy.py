@@ -69,10 +69,10 @@ def _run_and_kill(emulator: Emulator, stack: dict[str, str], after: float) -> st
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
     )
     try:
-        output, _ = process.communicate(timeout=after)
+        output = process.communicate(timeout=after)[0]
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
+        output = process.communicate()[0]
     return output
 
 

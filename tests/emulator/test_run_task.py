@@ -1,0 +1,97 @@
+"""A one-off ECS task (RunTask) runs for real on the data plane and stops with its container's exit code."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from emulator import launcher
+from emulator.dataplane import ENABLE_VARIABLE
+from tests.emulator.strict_support import unique
+
+STOP_WAIT_S = 60
+MANIFEST = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json", "layers": []}
+
+
+@pytest.fixture(scope="module")
+def dataplane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[launcher.Emulator]:
+    state_dir = tmp_path_factory.mktemp("run-task-emulator")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENABLE_VARIABLE, "1")
+        running = launcher.start(state_dir)
+    try:
+        yield running
+    finally:
+        launcher.stop(state_dir)
+
+
+def _network(emulator: launcher.Emulator) -> dict[str, Any]:
+    ec2 = emulator.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})  # as the vpc tier's
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName=unique("job"), Description="job", VpcId=vpc)["GroupId"]
+    return {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group], "assignPublicIp": "DISABLED"}}
+
+
+def _image(emulator: launcher.Emulator) -> str:
+    """An image of files/nginx in the emulator's ECR: the data plane pulls only what ECR holds."""
+    ecr = emulator.client("ecr")
+    repository = ecr.create_repository(repositoryName=f"{unique('job')}/nginx")["repository"]
+    ecr.put_image(repositoryName=repository["repositoryName"], imageManifest=json.dumps(MANIFEST), imageTag="v1")
+    return f"{repository['repositoryUri']}:v1"
+
+
+def _stopped(ecs: Any, cluster: str, arn: str) -> dict[str, Any]:
+    deadline = time.monotonic() + STOP_WAIT_S
+    while time.monotonic() < deadline:
+        task = ecs.describe_tasks(cluster=cluster, tasks=[arn])["tasks"][0]
+        if task["lastStatus"] == "STOPPED":
+            return dict(task)
+        time.sleep(0.5)
+    raise AssertionError(f"task {arn} not STOPPED within {STOP_WAIT_S} s: {task}")
+
+
+def test_a_one_off_task_runs_its_overridden_command_and_reports_the_exit_code(
+    dataplane: launcher.Emulator,
+) -> None:
+    ecs = dataplane.client("ecs")
+    cluster = unique("jobs")
+    ecs.create_cluster(clusterName=cluster)
+    family = unique("job")
+    ecs.register_task_definition(
+        family=family,
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        containerDefinitions=[
+            {"name": "job", "image": _image(dataplane), "essential": True, "command": ["/bin/sh", "-c", "exit 0"]}
+        ],
+    )
+    started = ecs.run_task(
+        cluster=cluster,
+        taskDefinition=family,
+        launchType="FARGATE",
+        networkConfiguration=_network(dataplane),
+        overrides={
+            "containerOverrides": [
+                {
+                    "name": "job",
+                    "command": ["/bin/sh", "-c", 'exit "$CODE"'],
+                    "environment": [{"name": "CODE", "value": "3"}],
+                }
+            ]
+        },
+    )["tasks"][0]
+    assert started["lastStatus"] == "PROVISIONING"
+
+    task = _stopped(ecs, cluster, started["taskArn"])
+
+    assert task["stopCode"] == "EssentialContainerExited"
+    assert task["stoppedReason"] == "Essential container in task exited"
+    assert [(c["name"], c["lastStatus"], c["exitCode"]) for c in task["containers"]] == [("job", "STOPPED", 3)]

@@ -52,6 +52,7 @@ def stack_names(stack: str, account: str = "", region: str = "", partition: str 
         "discovery_service": "mlflow",
         "ecs_cluster": s,
         "task_family": f"{s}-mlflow",
+        "gc_task_family": f"{s}-mlflow-gc",
         "ecs_service": f"{s}-mlflow",
         "alb": f"{s}-alb",
         "target_group": f"{s}-tg",

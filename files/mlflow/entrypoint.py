@@ -150,11 +150,16 @@ def read_auth_settings(env: Mapping[str, str], database: str) -> AuthSettings:
     )
 
 
-def read_settings(env: Mapping[str, str]) -> Settings:
-    """Validate the environment; every problem is reported before anything connects anywhere."""
+def read_bucket(env: Mapping[str, str]) -> str:
     bucket = _required(env, "BUCKET")
     if bucket.startswith("s3://") or "/" in bucket:
         raise EntrypointError("BUCKET is a bucket name, not a URI")
+    return bucket
+
+
+def read_settings(env: Mapping[str, str]) -> Settings:
+    """Validate the environment; every problem is reported before anything connects anywhere."""
+    bucket = read_bucket(env)
     database = _required(env, "DATABASE")
     return Settings(
         username=_required(env, "USERNAME"),

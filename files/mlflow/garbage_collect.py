@@ -27,6 +27,7 @@ from entrypoint import (
     _required,
     backend_store_uri,
     log,
+    read_bucket,
     wait_for_database,
 )
 
@@ -51,9 +52,7 @@ def read_gc_settings(env: Mapping[str, str]) -> GcSettings:
     older_than = _required(env, "MLFLOW_GC_OLDER_THAN")
     if not OLDER_THAN.fullmatch(older_than):
         raise EntrypointError(f"MLFLOW_GC_OLDER_THAN must be like 30d, 12h or 1d12h (#d#h#m#s), got {older_than!r}")
-    bucket = _required(env, "BUCKET")
-    if bucket.startswith("s3://") or "/" in bucket:
-        raise EntrypointError("BUCKET is a bucket name, not a URI")
+    bucket = read_bucket(env)
     return GcSettings(
         username=_required(env, "USERNAME"),
         password=_required(env, "PASSWORD"),

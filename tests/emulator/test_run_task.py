@@ -11,7 +11,7 @@ import pytest
 
 from emulator import launcher
 from emulator.dataplane import ENABLE_VARIABLE
-from tests.emulator.strict_support import unique
+from tests.emulator.strict_support import Network, fargate_task_definition, unique
 
 STOP_WAIT_S = 60
 MANIFEST = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json", "layers": []}
@@ -30,12 +30,10 @@ def dataplane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[launcher.Emu
 
 
 def _network(emulator: launcher.Emulator) -> dict[str, Any]:
-    ec2 = emulator.client("ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
-    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})  # as the vpc tier's
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
-    group = ec2.create_security_group(GroupName=unique("job"), Description="job", VpcId=vpc)["GroupId"]
-    return {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group], "assignPublicIp": "DISABLED"}}
+    net = Network(emulator)
+    net.ec2.modify_vpc_attribute(VpcId=net.vpc_id, EnableDnsHostnames={"Value": True})  # as the vpc tier's
+    subnets, groups = [net.subnet_id], [net.security_group("job")]
+    return {"awsvpcConfiguration": {"subnets": subnets, "securityGroups": groups, "assignPublicIp": "DISABLED"}}
 
 
 def _image(emulator: launcher.Emulator) -> str:
@@ -62,17 +60,7 @@ def test_a_one_off_task_runs_its_overridden_command_and_reports_the_exit_code(
     ecs = dataplane.client("ecs")
     cluster = unique("jobs")
     ecs.create_cluster(clusterName=cluster)
-    family = unique("job")
-    ecs.register_task_definition(
-        family=family,
-        networkMode="awsvpc",
-        requiresCompatibilities=["FARGATE"],
-        cpu="256",
-        memory="512",
-        containerDefinitions=[
-            {"name": "job", "image": _image(dataplane), "essential": True, "command": ["/bin/sh", "-c", "exit 0"]}
-        ],
-    )
+    family = fargate_task_definition(ecs, container="job", image=_image(dataplane), command=["/bin/sh", "-c", "exit 0"])
     started = ecs.run_task(
         cluster=cluster,
         taskDefinition=family,

@@ -197,6 +197,7 @@ class EcsDataPlane:
             networking_configuration=service.network_configuration or None,
             platform_version="1.4.0",
         )
+        model._transitions = []  # before DescribeTasks can see it: moto's clock must never move it
         backend.tasks.setdefault(cluster.name, {})[model.task_arn] = model
         return self.start_local(model, definition.container_definitions, backend)
 

@@ -83,3 +83,24 @@ def test_a_one_off_task_runs_its_overridden_command_and_reports_the_exit_code(
     assert task["stopCode"] == "EssentialContainerExited"
     assert task["stoppedReason"] == "Essential container in task exited"
     assert [(c["name"], c["lastStatus"], c["exitCode"]) for c in task["containers"]] == [("job", "STOPPED", 3)]
+
+
+def test_stop_task_stops_the_containers_and_reports_the_signal_and_the_user(dataplane: launcher.Emulator) -> None:
+    ecs = dataplane.client("ecs")
+    cluster = unique("jobs")
+    ecs.create_cluster(clusterName=cluster)
+    family = fargate_task_definition(ecs, container="job", image=_image(dataplane), command=["sleep", "300"])
+    arn = ecs.run_task(
+        cluster=cluster, taskDefinition=family, launchType="FARGATE", networkConfiguration=_network(dataplane)
+    )["tasks"][0]["taskArn"]
+    deadline = time.monotonic() + STOP_WAIT_S
+    while ecs.describe_tasks(cluster=cluster, tasks=[arn])["tasks"][0]["lastStatus"] != "RUNNING":
+        assert time.monotonic() < deadline, "the task never ran"
+        time.sleep(0.5)
+
+    stopping = ecs.stop_task(cluster=cluster, task=arn, reason="no longer needed")["task"]
+    assert stopping["desiredStatus"] == "STOPPED"
+    task = _stopped(ecs, cluster, arn)
+
+    assert (task["stopCode"], task["stoppedReason"]) == ("UserInitiated", "no longer needed")
+    assert [c["exitCode"] for c in task["containers"]] == [143]  # SIGTERM, as docker reports it

@@ -44,6 +44,7 @@ ENABLED: tuple[str, ...] = (
     "s3_secure_transport",
     "ecs_tags",
     "ecs_services",
+    "ecs_fargate_tasks",
     "apigatewayv2_stages",
     "ec2_filters",
     "servicediscovery_aws",

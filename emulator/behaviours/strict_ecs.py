@@ -1,4 +1,5 @@
-"""ECS deletes AWS refuses while dependents exist: a cluster with active or draining services."""
+"""ECS calls AWS refuses: deleting a cluster with active or draining services; running an unknown or
+deregistered task definition (moto answers with DescribeTaskDefinition's error, or runs the inactive one)."""
 
 from __future__ import annotations
 
@@ -29,5 +30,16 @@ def delete_cluster(request: AwsRequest) -> Response | None:
     return None
 
 
+def run_task(request: AwsRequest) -> Response | None:
+    name = str(request.json().get("taskDefinition", ""))
+    try:
+        definition = backend("ecs", request).describe_task_definition(name)
+    except Exception:  # moto's TaskDefinitionNotFoundException, or a malformed revision
+        return json_error("ClientException", "TaskDefinition not found.")
+    if definition.status == "INACTIVE":
+        return json_error("InvalidParameterException", "TaskDefinition is inactive")
+    return None
+
+
 def build() -> DeleteRules:
-    return DeleteRules(name=NAME, service="ecs", rules={"DeleteCluster": delete_cluster})
+    return DeleteRules(name=NAME, service="ecs", rules={"DeleteCluster": delete_cluster, "RunTask": run_task})

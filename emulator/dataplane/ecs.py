@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.dataplane.addresses import AddressPool
-from emulator.dataplane.task import LocalTask
+from emulator.dataplane.task import STOPPED_ESSENTIAL, Container, LocalTask
 
 DEFAULT_TASK_CAP = 2
 TASK_CAP_VARIABLE = "MLFLOW_EMULATOR_MAX_TASKS"
@@ -95,7 +95,7 @@ class EcsDataPlane:
         for key in [k for k in self.services if k[:2] == (account, region) and k not in live]:
             self._retire(self.services.pop(key), backend, "Service was deleted")
         for task in list(self.stopping):
-            _sync_model(task)
+            sync_model(task)
             if task.local.status == "STOPPED":
                 self.stopping.remove(task)
 
@@ -167,7 +167,7 @@ class EcsDataPlane:
 
         for deployment in state.deployments:
             for task in list(deployment.tasks):
-                _sync_model(task)
+                sync_model(task)
                 if task.local.stopped_reason and task.registered:
                     self._set_registration(task, service, get_backend("elbv2")[state.key[0]][state.key[1]], False)
                 if task.local.status != "STOPPED":
@@ -185,7 +185,7 @@ class EcsDataPlane:
         self.stopping.extend(deployment.tasks)
         for task in deployment.tasks:
             task.local.stop(reason)
-            _sync_model(task)
+            sync_model(task)
             service = backend.services.get(f"{task.model.cluster_name}:{task.model.group.removeprefix('service:')}")
             if task.registered and service is not None:
                 from moto.backends import get_backend
@@ -200,7 +200,7 @@ class EcsDataPlane:
         for deployment in state.deployments:
             for task in deployment.tasks:
                 task.local.wait()
-                _sync_model(task)
+                sync_model(task)
 
     def _start_task(self, deployment: Deployment, service: Any, backend: Any) -> RunningTask:
         from moto.ecs.models import Task
@@ -219,11 +219,16 @@ class EcsDataPlane:
             networking_configuration=service.network_configuration or None,
             platform_version="1.4.0",
         )
-        model._transitions = []  # the data plane, not moto's clock, moves the task's status
+        model._transitions = []  # before DescribeTasks can see it: moto's clock must never move it
         backend.tasks.setdefault(cluster.name, {})[model.task_arn] = model
+        return self.start_local(model, definition.container_definitions, backend)
+
+    def start_local(self, model: Any, containers: list[dict[str, Any]], backend: Any) -> RunningTask:
+        """Run ``model``'s containers here; from now on the data plane, not moto's clock, moves its status."""
+        model._transitions = []
         local = LocalTask(
             task_id=model.id,
-            definition={"containerDefinitions": definition.container_definitions},
+            definition={"containerDefinitions": containers},
             address=self.pool.address("task", model.task_arn),
             workdir=self.workdir / model.id,
             account=backend.account_id,
@@ -234,7 +239,7 @@ class EcsDataPlane:
         )
         local.start()
         running = RunningTask(local=local, model=model)
-        _sync_model(running)
+        sync_model(running)
         return running
 
     def _register_targets(self, state: ServiceState, service: Any) -> None:
@@ -290,17 +295,50 @@ def _deployment_view(deployment: Deployment, service: Any, primary: bool) -> dic
     }
 
 
-def _sync_model(task: RunningTask) -> None:
+def sync_model(task: RunningTask) -> None:
     model, local = task.model, task.local
     model._status = local.status
     model.desired_status = "STOPPED" if local.stopped_reason else "RUNNING"
     model.stopped_reason = local.stopped_reason
     model.health_status = "HEALTHY" if local.healthy else "UNKNOWN"
+    model.containers = [_container_view(model, container) for container in local.containers.values()]
+    if local.stopped_reason and not getattr(model, "stop_code", None):
+        model.stop_code = _stop_code(local.stopped_reason)
+        model.stopping_at = _now()
+    if local.status == "STOPPED" and not getattr(model, "stopped_at", None):
+        model.stopped_at = model.execution_stopped_at = _now()
     if local.status == "STOPPED" and local.workdir.is_dir():
         # Logs stay beside the emulator's for a post-mortem; the rest of the task's files go.
         for child in local.workdir.iterdir():
             if child.is_dir():
                 shutil.rmtree(child, ignore_errors=True)
+
+
+def _container_view(model: Any, container: Container) -> dict[str, Any]:
+    """A task's container as DescribeTasks shows it: exitCode only once the container has exited."""
+    view: dict[str, Any] = {
+        "containerArn": f"arn:aws:ecs:{model.region_name}:{model._account_id}:container/"
+        f"{model.cluster_name}/{model.id}/{container.name}",
+        "taskArn": model.task_arn,
+        "name": container.name,
+        "image": container.definition.get("image"),
+        "lastStatus": container.status,
+        "healthStatus": container.health if container.definition.get("healthCheck") else "UNKNOWN",
+    }
+    if container.exit_code is not None:
+        view["exitCode"] = container.exit_code
+    return view
+
+
+def _stop_code(reason: str) -> str:
+    # ECS's stopCode for each way a task of the data plane stops.
+    if reason == STOPPED_ESSENTIAL:
+        return "EssentialContainerExited"
+    if reason.startswith(("CannotPull", "ResourceInitializationError", "CannotStart", "InternalError")):
+        return "TaskFailedToStart"
+    if reason.startswith(("Scaling activity", "Deployment failed", "Service was", "Task failed container health")):
+        return "ServiceSchedulerInitiated"
+    return "UserInitiated"
 
 
 def _event(backend: Any, state: ServiceState, message: str) -> None:

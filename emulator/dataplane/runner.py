@@ -21,6 +21,7 @@ from emulator.dataplane.alb import AlbDataPlane
 from emulator.dataplane.aurora import AuroraDataPlane
 from emulator.dataplane.ecs import EcsDataPlane, platform_environment
 from emulator.dataplane.http_api import HttpApiDataPlane
+from emulator.dataplane.one_off import OneOffTasks, install
 from emulator.request import AwsRequest
 
 INTERVAL_S = 1.0
@@ -35,6 +36,7 @@ class DataPlane:
         self.pool = AddressPool()
         self.aurora = AuroraDataPlane(self.pool, workdir / "aurora")
         self.ecs = EcsDataPlane(self.pool, workdir / "tasks", platform_environment(emulator_url))
+        self.one_off = OneOffTasks(self.ecs)
         self.albs = AlbDataPlane(self.pool)
         self.apis = HttpApiDataPlane(self.pool, self.albs)
         self._stop = threading.Event()
@@ -45,6 +47,7 @@ class DataPlane:
     def start(self) -> None:
         _redirect_models(self)
         _hook_services(self.ecs)
+        install(self.one_off)
         self._thread = threading.Thread(target=self._loop, name="dataplane", daemon=True)
         self._thread.start()
 
@@ -55,6 +58,7 @@ class DataPlane:
         self.apis.stop_all()
         self.albs.stop_all()
         self.ecs.stop_all()
+        self.one_off.stop_all()
         self.aurora.stop_all()
         self.pool.close()
 
@@ -71,6 +75,7 @@ class DataPlane:
                         plane.reconcile(account, region, backend)
                     except Exception as error:  # keep reconciling the rest; the error is visible
                         self.errors = [*self.errors[-19:], f"{service}: {type(error).__name__}: {error}"]
+            self.one_off.reconcile()
 
     # -- extension hooks: before moto answers ---------------------------------------------------
     def handle(self, request: AwsRequest) -> Response | None:
@@ -104,7 +109,7 @@ class DataPlane:
                     # container port -> where it listens here (MLflow's 5000 is on 127.0.0.1)
                     "listen": {str(port): f"{host}:{at}" for port, (host, at) in t.local.listen.items()},
                 }
-                for t in self.ecs.tasks()
+                for t in [*self.ecs.tasks(), *self.one_off.tasks()]
             ],
             "dbClusters": [
                 {"id": key[2], "address": s.address, "port": s.port} for key, s in self.aurora.servers.items()

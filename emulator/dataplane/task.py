@@ -46,6 +46,12 @@ class Container:
     def essential(self) -> bool:
         return bool(self.definition.get("essential", True))
 
+    @property
+    def status(self) -> str:
+        if self.exit_code is not None:
+            return "STOPPED"
+        return "PENDING" if self.service is None else "RUNNING"
+
 
 @dataclass
 class LocalTask:
@@ -106,6 +112,7 @@ class LocalTask:
             for container in self.containers.values():
                 if container.service is not None and container.service.alive():
                     container.service.stop(timeout=10)
+                _record_exit(container)
             self.status = "STOPPED"
 
     def _prepare(self) -> None:
@@ -174,7 +181,8 @@ class LocalTask:
             if container.service is None or container.exit_code is not None:
                 continue
             if not container.service.alive():
-                container.exit_code = container.service.popen.returncode if container.service.popen else -1
+                popen = container.service.popen
+                container.exit_code = _docker_code(popen.returncode) if popen and popen.returncode is not None else -1
                 if container.essential:
                     raise TaskFailure(STOPPED_ESSENTIAL)
                 continue
@@ -222,6 +230,18 @@ class LocalTask:
             return f"{host}:{local_port}"
 
         return _LOOPBACK_URL.sub(replace, text)
+
+
+def _record_exit(container: Container) -> None:
+    # A container stopped with its task exits with the signal's code, as docker reports it (143, 137).
+    popen = container.service.popen if container.service is not None else None
+    if container.exit_code is None and popen is not None and popen.returncode is not None:
+        container.exit_code = _docker_code(popen.returncode)
+
+
+def _docker_code(returncode: int) -> int:
+    # Killed by signal N: Python says -N, docker (and so ECS) 128 + N.
+    return 128 - returncode if returncode < 0 else returncode
 
 
 class TaskFailure(RuntimeError):

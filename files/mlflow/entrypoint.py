@@ -14,6 +14,8 @@
    task is the only way in). MLflow creates the admin user once, from MLFLOW_AUTH_ADMIN_USERNAME and
    MLFLOW_AUTH_ADMIN_PASSWORD; MLFLOW_FLASK_SERVER_SECRET_KEY must be the same in every task.
 
+`entrypoint.py gc` runs `mlflow gc` instead, once (garbage_collect.py, next to this file).
+
 The passwords never appear in argv (visible in ps) or in the log: the backend store URI reaches
 MLflow through its MLFLOW_BACKEND_STORE_URI environment variable, the auth database's URI through the
 configuration file.
@@ -29,7 +31,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 # nginx shares the task's network namespace; nothing else may reach MLflow, so the host is fixed.
@@ -60,6 +62,23 @@ RENAMED_FOREIGN_KEYS = {("registered_model_permissions", "fk_user_id"): "fk_regi
 
 class EntrypointError(Exception):
     """A configuration or startup problem, reported in one line without secrets."""
+
+
+class DatabaseAccess(Protocol):
+    """What connecting to the database takes (the server's and the gc task's settings)."""
+
+    @property
+    def username(self) -> str: ...
+    @property
+    def password(self) -> str: ...
+    @property
+    def host(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def database(self) -> str: ...
+    @property
+    def db_wait_s(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -131,11 +150,16 @@ def read_auth_settings(env: Mapping[str, str], database: str) -> AuthSettings:
     )
 
 
-def read_settings(env: Mapping[str, str]) -> Settings:
-    """Validate the environment; every problem is reported before anything connects anywhere."""
+def read_bucket(env: Mapping[str, str]) -> str:
     bucket = _required(env, "BUCKET")
     if bucket.startswith("s3://") or "/" in bucket:
         raise EntrypointError("BUCKET is a bucket name, not a URI")
+    return bucket
+
+
+def read_settings(env: Mapping[str, str]) -> Settings:
+    """Validate the environment; every problem is reported before anything connects anywhere."""
+    bucket = read_bucket(env)
     database = _required(env, "DATABASE")
     return Settings(
         username=_required(env, "USERNAME"),
@@ -156,7 +180,7 @@ def read_settings(env: Mapping[str, str]) -> Settings:
     )
 
 
-def backend_store_uri(settings: Settings, database: str | None = None) -> str:
+def backend_store_uri(settings: DatabaseAccess, database: str | None = None) -> str:
     """The SQLAlchemy URI; user and password are percent-escaped, so '@', ':', '/', '%', '#' are safe.
 
     ``database`` defaults to the tracking store's; the auth app's lives beside it on the same server.
@@ -172,7 +196,7 @@ def log(message: str) -> None:
     print(f"entrypoint: {message}", file=sys.stderr, flush=True)
 
 
-def _connect(settings: Settings) -> Any:
+def _connect(settings: DatabaseAccess) -> Any:
     import pymysql
 
     return pymysql.connect(
@@ -187,8 +211,8 @@ def _connect(settings: Settings) -> Any:
 
 
 def wait_for_database(
-    settings: Settings,
-    connect: Callable[[Settings], Any] = _connect,
+    settings: DatabaseAccess,
+    connect: Callable[[DatabaseAccess], Any] = _connect,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> Any:
@@ -394,6 +418,10 @@ def server_environment(env: Mapping[str, str], uri: str, auth_config: Path | Non
 
 
 def main() -> int:
+    if sys.argv[1:] == ["gc"]:
+        from garbage_collect import main as garbage_collect
+
+        return garbage_collect(os.environ)
     try:
         settings = read_settings(os.environ)
         uri = backend_store_uri(settings)

@@ -124,6 +124,18 @@ def _secret(client: Callable[[str], Any], name: str) -> list[Found]:
     return [(secret["Name"], secret["ARN"], boto3_tag_list_to_ansible_dict(secret.get("Tags", [])))]
 
 
+def _schedule_group(client: Callable[[str], Any], name: str) -> list[Found]:
+    scheduler = client("scheduler")
+    try:
+        group = scheduler.get_schedule_group(Name=name, aws_retry=True)
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return []
+    if group.get("State") == "DELETING":
+        return []
+    tags = scheduler.list_tags_for_resource(ResourceArn=group["Arn"], aws_retry=True).get("Tags", [])
+    return [(name, group["Arn"], boto3_tag_list_to_ansible_dict(tags))]
+
+
 def _bucket(client: Callable[[str], Any], name: str) -> list[Found]:
     s3 = client("s3")
     try:
@@ -206,6 +218,7 @@ LOOKUPS: dict[str, Lookup] = {
     "ecr_repository": _ecr_repository,
     "secretsmanager_secret": _secret,
     "s3_bucket": _bucket,
+    "scheduler_schedule_group": _schedule_group,
     "rds_db_subnet_group": _db_subnet_group,
     "rds_db_cluster": _db_cluster,
     "rds_db_cluster_snapshots": _db_cluster_snapshots,

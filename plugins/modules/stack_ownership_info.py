@@ -52,6 +52,7 @@ options:
           - ecr_repository
           - secretsmanager_secret
           - s3_bucket
+          - scheduler_schedule_group
           - rds_db_subnet_group
           - rds_db_cluster
           - rds_db_cluster_snapshots

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 STACK_TAG = "mlflow:stack"
 SUBNET_TIER_TAG = "mlflow:subnet-tier"
-ROLES = ("execution_role", "task_role", "build_role", "sagemaker_role")
+ROLES = ("execution_role", "task_role", "build_role", "sagemaker_role", "gc_scheduler_role")
 
 
 def stack_names(stack: str, account: str = "", region: str = "", partition: str = "aws") -> dict[str, str | None]:
@@ -52,6 +52,11 @@ def stack_names(stack: str, account: str = "", region: str = "", partition: str 
         "discovery_service": "mlflow",
         "ecs_cluster": s,
         "task_family": f"{s}-mlflow",
+        "gc_task_family": f"{s}-mlflow-gc",
+        # Schedules cannot be tagged: the stack's schedule group carries the tag.
+        "gc_schedule_group": s,
+        "gc_schedule": f"{s}-mlflow-gc",
+        "gc_scheduler_role": f"{s}-gc-scheduler",
         "ecs_service": f"{s}-mlflow",
         "alb": f"{s}-alb",
         "target_group": f"{s}-tg",

@@ -37,6 +37,9 @@ from tests.dataplane.container_checks import (  # noqa: F401  # pylint: disable=
     test_the_example_discovers_the_stack_and_registers_a_model,
     test_the_first_two_tasks_took_turns_on_the_schema,
 )
+from tests.dataplane.gc_checks import (  # noqa: F401  # pylint: disable=unused-import
+    test_gc_on_demand_removes_the_artifacts_of_runs_deleted_before_the_cut_off,
+)
 from tests.support import browser
 from tests.support.names import names
 from tests.support.playbooks import OUTPUTS, ROOT, run_playbook

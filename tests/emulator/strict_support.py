@@ -116,8 +116,11 @@ def mysql_instance(rds: Any, **placement: Any) -> str:
     return instance
 
 
-def fargate_task_definition(ecs: Any, container: str = "app", cpu: str = "256", memory: str = "512") -> str:
-    """A Fargate (awsvpc) task definition of one essential nginx container; returns its family."""
+def fargate_task_definition(
+    ecs: Any, container: str = "app", cpu: str = "256", memory: str = "512", **definition: Any
+) -> str:
+    """A Fargate (awsvpc) task definition of one essential container (nginx unless ``definition`` says
+    otherwise: image, command, ...); returns its family."""
     family = unique("task")
     ecs.register_task_definition(
         family=family,
@@ -125,6 +128,6 @@ def fargate_task_definition(ecs: Any, container: str = "app", cpu: str = "256", 
         requiresCompatibilities=["FARGATE"],
         cpu=cpu,
         memory=memory,
-        containerDefinitions=[{"name": container, "image": "nginx", "essential": True}],
+        containerDefinitions=[{"name": container, "image": "nginx", "essential": True, **definition}],
     )
     return family

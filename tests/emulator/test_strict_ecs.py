@@ -32,3 +32,18 @@ def test_services_of_another_cluster_do_not_count(emulator: launcher.Emulator) -
     ecs.create_service(cluster=busy, serviceName="svc", taskDefinition=family, desiredCount=1)
     ecs.delete_cluster(cluster=idle)
     refused(ecs.delete_cluster, "ClusterContainsServicesException", cluster=busy)
+
+
+def test_run_task_of_an_unknown_or_deregistered_definition(emulator: launcher.Emulator) -> None:
+    ecs = client(emulator, "ecs")
+    cluster = unique("cluster")
+    ecs.create_cluster(clusterName=cluster)
+    error = refused(ecs.run_task, "ClientException", cluster=cluster, taskDefinition=unique("none"))
+    assert error.response["Error"]["Message"] == "TaskDefinition not found."
+    family = unique("task")
+    arn = ecs.register_task_definition(
+        family=family, containerDefinitions=[{"name": "app", "image": "nginx", "memory": 128}]
+    )["taskDefinition"]["taskDefinitionArn"]
+    ecs.deregister_task_definition(taskDefinition=arn)
+    error = refused(ecs.run_task, "InvalidParameterException", cluster=cluster, taskDefinition=arn)
+    assert error.response["Error"]["Message"] == "TaskDefinition is inactive"

@@ -181,6 +181,49 @@ def test_task_definition_holds_no_plaintext_secret(emulator: Emulator, deployed:
         assert password not in plain
 
 
+def test_gc_task_gets_the_db_secret_by_reference_and_a_schedule_runs_it(
+    emulator: Emulator, deployed: PlaybookRun
+) -> None:
+    ecs = client(emulator, "ecs")
+    definition = ecs.describe_task_definition(taskDefinition=NAMES["gc_task_family"], include=["TAGS"])
+    [gc] = definition["taskDefinition"]["containerDefinitions"]
+    assert (gc["name"], gc["command"], gc["image"]) == ("gc", ["gc"], _images(_task_definition(emulator))["mlflow"])
+    assert {e["name"]: e["value"] for e in gc["environment"]}["MLFLOW_GC_OLDER_THAN"] == "30d"
+    db_arn, db = _secret(emulator, NAMES["db_secret"])
+    assert {s["name"]: s["valueFrom"] for s in gc["secrets"]} == {
+        "USERNAME": f"{db_arn}:username::",
+        "PASSWORD": f"{db_arn}:password::",
+    }
+    assert db["password"] not in json.dumps(definition)
+    assert {"key": "mlflow:stack", "value": STACK} in definition["tags"]
+
+    scheduler = client(emulator, "scheduler")
+    group = scheduler.get_schedule_group(Name=NAMES["gc_schedule_group"])
+    assert {"Key": "mlflow:stack", "Value": STACK} in scheduler.list_tags_for_resource(ResourceArn=group["Arn"])["Tags"]
+    schedule = scheduler.get_schedule(Name=NAMES["gc_schedule"], GroupName=NAMES["gc_schedule_group"])
+    assert (schedule["ScheduleExpression"], schedule["State"]) == ("rate(1 day)", "ENABLED")
+    target = schedule["Target"]
+    assert target["Arn"].endswith(f":cluster/{STACK}")
+    assert target["RoleArn"].endswith(f":role/{NAMES['gc_scheduler_role']}")
+    assert target["EcsParameters"]["TaskDefinitionArn"].endswith(f":task-definition/{NAMES['gc_task_family']}")
+    network = target["EcsParameters"]["NetworkConfiguration"]["awsvpcConfiguration"]
+    assert set(network["Subnets"]) == _private_subnets(emulator)
+    assert network["SecurityGroups"] == [_groups(emulator)["service"]]
+    assert network["AssignPublicIp"] == "DISABLED"
+
+    iam = client(emulator, "iam")
+    trust = iam.get_role(RoleName=NAMES["gc_scheduler_role"])["Role"]["AssumeRolePolicyDocument"]["Statement"]
+    assert [s["Principal"] for s in trust] == [{"Service": "scheduler.amazonaws.com"}]
+    [run, pass_role] = iam.get_role_policy(RoleName=NAMES["gc_scheduler_role"], PolicyName="run-mlflow-gc")[
+        "PolicyDocument"
+    ]["Statement"]
+    assert run["Action"] == "ecs:RunTask"
+    assert all(f":task-definition/{NAMES['gc_task_family']}" in arn for arn in run["Resource"])
+    assert run["Condition"]["ArnEquals"]["ecs:cluster"] == target["Arn"]
+    assert pass_role["Action"] == "iam:PassRole"
+    assert {arn.rsplit("/", 1)[-1] for arn in pass_role["Resource"]} == {NAMES["execution_role"], NAMES["task_role"]}
+
+
 def test_load_balancer(emulator: Emulator, deployed: PlaybookRun) -> None:
     elb = client(emulator, "elbv2")
     alb = elb.describe_load_balancers(Names=[NAMES["alb"]])["LoadBalancers"][0]

@@ -65,6 +65,15 @@ def _secrets(sm: Any) -> dict[str, Any]:
     }
 
 
+def _schedules(scheduler: Any) -> dict[str, Any]:
+    groups = scheduler.list_schedule_groups()["ScheduleGroups"]
+    return {
+        # "default" is AWS's own; a group being deleted is on its way out with its schedules.
+        "schedule_groups": [g["Name"] for g in groups if g["Name"] != "default" and g.get("State") != "DELETING"],
+        "schedules": [s["Name"] for s in scheduler.list_schedules()["Schedules"]],
+    }
+
+
 def _service_tier(session: boto3.session.Session) -> dict[str, Any]:
     ecs = session.client("ecs")
     clusters = ecs.describe_clusters(clusters=ecs.list_clusters()["clusterArns"])["clusters"]
@@ -93,6 +102,7 @@ def _service_tier(session: boto3.session.Session) -> dict[str, Any]:
         ],
         "buckets": [b["Name"] for b in session.client("s3").list_buckets()["Buckets"]],
         "codebuild_projects": session.client("codebuild").list_projects()["projects"],
+        **_schedules(session.client("scheduler")),
         "ssm_parameters": [
             p["Name"]
             for p in session.client("ssm").describe_parameters()["Parameters"]

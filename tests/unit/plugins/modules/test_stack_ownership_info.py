@@ -46,6 +46,9 @@ def _make_each_kind(aws: Emulator, name: str, tags: dict[str, str]) -> list[dict
     s3.create_bucket(Bucket=names(name, ACCOUNT, REGION)["bucket"])
     if tag_list:
         s3.put_bucket_tagging(Bucket=names(name, ACCOUNT, REGION)["bucket"], Tagging={"TagSet": tag_list})
+    aws.client("scheduler").create_schedule_group(
+        Name=names(name)["gc_schedule_group"], **({"Tags": tag_list} if tag_list else {})
+    )
     aws.client("ssm").put_parameter(
         Name=f"{names(name)['parameter_path']}/vpc-id",
         Value="x",
@@ -60,6 +63,7 @@ def _make_each_kind(aws: Emulator, name: str, tags: dict[str, str]) -> list[dict
         {"kind": "logs_log_group", "name": names(name)["service_log_group"]},
         {"kind": "s3_bucket", "name": names(name, ACCOUNT, REGION)["bucket"]},
         {"kind": "ssm_parameters", "name": names(name)["parameter_path"]},
+        {"kind": "scheduler_schedule_group", "name": names(name)["gc_schedule_group"]},
     ]
 
 
@@ -107,6 +111,7 @@ def test_missing_resources_are_simply_absent(aws: Emulator, capsys: pytest.Captu
         ("rds_db_cluster", names(stack)["db_cluster"]),
         ("rds_db_cluster_snapshots", names(stack)["db_cluster"]),
         ("ssm_parameters", names(stack)["parameter_path"]),
+        ("scheduler_schedule_group", names(stack)["gc_schedule_group"]),
     ]
     result = _run(capsys, stack, [{"kind": k, "name": n} for k, n in kinds])
     assert not result.get("failed"), result

@@ -18,8 +18,9 @@ from emulator.request import AwsRequest
 from emulator.responses import json_error, query_error, rest_json_error
 
 NAME = "injected_faults"
-# The services of the query protocol (XML errors); EC2 has its own envelope and codes.
-_QUERY = {"iam", "rds", "elasticloadbalancing", "sts", "autoscaling", "cloudformation"}
+# The services that answer errors in XML's ErrorResponse envelope: the query protocol's and Route 53's
+# (REST-XML, which botocore cannot read a JSON error of); EC2 has its own envelope and codes.
+_QUERY = {"iam", "rds", "elasticloadbalancing", "sts", "autoscaling", "cloudformation", "route53"}
 THROTTLE, SERVER_ERROR = 0, 1
 # Per protocol, AWS's throttling answer and its internal error: code, message, status.
 _ANSWERS: dict[str, tuple[tuple[str, str, int], tuple[str, str, int]]] = {

@@ -33,6 +33,7 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "task_eni": (30, 90),
         "ecs_service_drain": (60, 180),  # 1-3 min of connection draining
         "ecs_slr_propagation": (15, 45),  # the ECS service-linked role, after the first cluster
+        "iam_role_propagation": (5, 15),  # a new role, before a service can assume it
         "target_health": (30, 90),  # a new task's target passes HealthyThresholdCount checks
         "rds_cluster": (180, 360),  # Aurora: cluster then writer, 7-17 min together
         "rds_instance": (240, 600),
@@ -48,6 +49,8 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "studio_domain_delete": (60, 240),
         "studio_profile": (30, 120),
         "studio_profile_delete": (30, 90),
+        "studio_app_delete": (45, 150),  # Deleting -> Deleted
+        "studio_app_eni": (240, 420),  # a deleted app's interface in the domain's VPC
     },
     "slow": {
         "nat_gateway": (330, 600),  # the 5-10 min tail
@@ -58,6 +61,7 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "task_eni": (90, 240),
         "ecs_service_drain": (180, 300),
         "ecs_slr_propagation": (45, 120),
+        "iam_role_propagation": (15, 40),
         "target_health": (90, 180),
         "rds_cluster": (300, 600),
         "rds_instance": (480, 900),
@@ -73,6 +77,8 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "studio_domain_delete": (240, 600),
         "studio_profile": (120, 300),
         "studio_profile_delete": (90, 240),
+        "studio_app_delete": (150, 360),
+        "studio_app_eni": (420, 540),  # within the Studio group's 10 min delete retry
     },
 }
 # Kinds the faults setting can drive into their failed state (docs/emulator.md).

@@ -23,6 +23,7 @@ LIFECYCLES: tuple[str, ...] = (
     "alb_lifecycles",
     "vpc_link_lifecycles",
     "cloudmap_operations",
+    "iam_role_propagation",
 )
 
 # AWS's dependency rules on deletes (emulator.strict), and the capacity settings it refuses; off with

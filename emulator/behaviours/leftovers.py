@@ -5,6 +5,7 @@
   keeping the internet gateway attached (DependencyViolation).
 - A stopped Fargate task's interface stays a little while.
 - A deleted NAT gateway's interface keeps its EIP mapped a while (InvalidIPAddress.InUse on release).
+- A deleted Studio app's interface stays a while in the domain's VPC (studio_app_network).
 
 Each is a real interface in moto (DescribeNetworkInterfaces shows it, the strict rules see it), removed
 once its modeled time (emulator.lifecycle) has passed; every EC2 request first removes the expired ones.
@@ -19,7 +20,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from emulator import moto_state
-from emulator.behaviours import rds_lifecycles, vpc_link_lifecycles
+from emulator.behaviours import rds_lifecycles, studio_app_network, vpc_link_lifecycles
 from emulator.lifecycle import ENGINE
 from emulator.request import AwsRequest
 
@@ -96,7 +97,7 @@ def expire(request: AwsRequest) -> None:
 
 
 def _expired(ec2: Any, eni_id: str) -> bool:
-    for kind in ("alb_eni", "vpc_link_eni"):
+    for kind in ("alb_eni", "vpc_link_eni", studio_app_network.KIND):
         if ENGINE.known(kind, eni_id):
             return not ENGINE.lingering(kind, eni_id)
     nat = _nat_of(ec2, eni_id)

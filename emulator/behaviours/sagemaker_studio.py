@@ -14,8 +14,10 @@ resource in a transitional state moves it to its next state afterwards. So after
 Describe says ``Pending`` and the next ``InService`` (for domains only DescribeDomain advances the state,
 ListDomains just reports it); after UpdateUserProfile/UpdateDomain the first
 says ``Updating``; after DeleteUserProfile the first says ``Deleting`` and the next is ResourceNotFound.
-Apps go ``Deleting`` then ``Deleted`` and, as in AWS, stay listed as ``Deleted`` until their user
-profile is deleted. State is kept per account and region and wiped by ``POST /moto-api/reset``.
+Apps go ``Deleting`` then ``Deleted`` (with lifecycles on, after ``studio_app_delete``'s modeled time) and,
+as in AWS, stay listed as ``Deleted`` until their user profile is deleted; their network interface
+outlives them (emulator.behaviours.studio_app_network). State is kept per account and region and wiped by
+``POST /moto-api/reset``.
 
 ``GET /__sagemaker_studio/home-efs`` lists the home EFS file systems of deleted domains with the
 retention each was deleted with (Retain, the default, or Delete), for teardown tests.
@@ -38,7 +40,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from emulator import moto_state
-from emulator.behaviours import studio_home_efs
+from emulator.behaviours import studio_app_network, studio_home_efs
 from emulator.lifecycle import ENGINE, FAILED, FAILURE_REASONS, PENDING
 from emulator.lifecycle import enabled as lifecycles_enabled
 from emulator.request import AwsRequest
@@ -188,6 +190,21 @@ class App:
     tags: dict[str, str]
     created: float
     lifecycle: Lifecycle
+    eni_id: str | None = None  # its interface in the domain's VPC (studio_app_network)
+
+    def settle(self, account: str, region: str) -> None:
+        """Takes a timed step; a Deleted app's interface starts lingering."""
+        self.lifecycle.settle()
+        self._release(account, region)
+
+    def observed(self, account: str, region: str) -> None:
+        self.lifecycle.observed()
+        self._release(account, region)
+
+    def _release(self, account: str, region: str) -> None:
+        if self.lifecycle.status == "Deleted":
+            studio_app_network.release(account, region, self.eni_id)
+            self.eni_id = None
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -453,16 +470,22 @@ class SageMakerStudio:
         if existing is not None and existing.lifecycle.status != "Deleted":
             raise _in_use(f"App {name} of type {app_type} already exists for user profile {owner.name}")
         now = time.time()
+        arn = f"arn:aws:sagemaker:{region}:{account}:app/{domain_id}/{owner.name}/{app_type.lower()}/{name}"
+        domain = _moto_domains(account, region).get(domain_id)
+        groups = owner.settings.get("SecurityGroups") or (getattr(domain, "default_user_settings", None) or {}).get(
+            "SecurityGroups", []
+        )
         app = App(
             domain_id=domain_id,
             user_profile_name=owner.name,
             app_type=app_type,
             name=name,
-            arn=f"arn:aws:sagemaker:{region}:{account}:app/{domain_id}/{owner.name}/{app_type.lower()}/{name}",
+            arn=arn,
             resource_spec=params.get("ResourceSpec") or {"InstanceType": "system"},
             tags=_tags_dict(params.get("Tags")),
             created=now,
             lifecycle=Lifecycle("Pending", ["InService"]),
+            eni_id=studio_app_network.attach(account, region, domain, groups, arn),
         )
         state.apps[key] = app
         return {"AppArn": app.arn}
@@ -476,8 +499,9 @@ class SageMakerStudio:
 
     def _describe_app(self, account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
         app = self._app(self._state(account, region), params)
+        app.settle(account, region)
         described = app.describe()
-        app.lifecycle.observed()
+        app.observed(account, region)
         return described
 
     def _list_apps(self, account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -489,9 +513,11 @@ class SageMakerStudio:
             if (domain_id is None or app.domain_id == domain_id)
             and (profile is None or app.user_profile_name == profile)
         ]
+        for app in matching:
+            app.settle(account, region)
         result = _page([app.summary() for app in _sorted(matching, params)], params, "Apps")
         for app in matching:
-            app.lifecycle.observed()
+            app.observed(account, region)
         return result
 
     def _delete_app(self, account: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -500,7 +526,7 @@ class SageMakerStudio:
             raise _not_found(f"App {app.name} of type {app.app_type} has been deleted")
         if app.lifecycle.status == "Deleting":
             raise _in_use(f"App {app.name} of type {app.app_type} is already being deleted")
-        app.lifecycle.move("Deleting", "Deleted")
+        app.lifecycle.move("Deleting", "Deleted", timer=("studio_app_delete", app.arn))
         return {}
 
     # Domains (kept in moto)

@@ -45,6 +45,7 @@ def setup(emulator: Emulator) -> dict[str, Any]:
     client(emulator, "s3").put_object(Bucket=name, Key="ctx.zip", Body=_zip({"Dockerfile": "FROM scratch\n"}))
     client(emulator, "ecr").create_repository(repositoryName=f"{name}/app", imageTagMutability="IMMUTABLE")
     client(emulator, "logs").create_log_group(logGroupName=f"/aws/codebuild/{name}")
+    emulator.advance(60)  # IAM has propagated the new role: CodeBuild can assume it
     return {"name": name, "role": role["Arn"], "uri": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/{name}/app"}
 
 

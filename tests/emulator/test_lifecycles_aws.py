@@ -12,6 +12,7 @@ from tests.emulator.strict_support import (
     aws_time_passes,
     client,
     mysql_instance,
+    refused,
     unique,
 )
 
@@ -75,3 +76,32 @@ def test_a_cloud_map_operation_is_submitted_then_pending_then_done(emulator: lau
     aws_time_passes(emulator)
     assert early == ["SUBMITTED", "PENDING"]
     assert status() == "SUCCESS"
+
+
+def test_a_studio_app_deletes_for_minutes_and_its_interface_outlives_it(emulator: launcher.Emulator) -> None:
+    ec2, sagemaker = client(emulator, "ec2"), client(emulator, "sagemaker")
+    vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.42.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName=unique("studio"), Description="Studio", VpcId=vpc)["GroupId"]
+    settings = {"ExecutionRole": "arn:aws:iam::123456789012:role/studio", "SecurityGroups": [group]}
+    domain = sagemaker.create_domain(
+        DomainName=unique("dom"), AuthMode="IAM", DefaultUserSettings=settings, SubnetIds=[subnet], VpcId=vpc
+    )["DomainId"]
+    sagemaker.create_user_profile(DomainId=domain, UserProfileName="u")
+    app = {"DomainId": domain, "UserProfileName": "u", "AppType": "JupyterServer", "AppName": "default"}
+    sagemaker.create_app(**app)
+    in_group = [{"Name": "group-id", "Values": [group]}]
+    assert [eni["SubnetId"] for eni in ec2.describe_network_interfaces(Filters=in_group)["NetworkInterfaces"]] == [
+        subnet
+    ]
+
+    sagemaker.delete_app(**app)
+    emulator.advance(30)  # typical: 45-150 s
+    assert sagemaker.describe_app(**app)["Status"] == "Deleting"
+    emulator.advance(600)
+    assert sagemaker.describe_app(**app)["Status"] == "Deleted"
+    # Its interface stays minutes more in the Studio group: the group cannot go yet.
+    refused(ec2.delete_security_group, "DependencyViolation", GroupId=group)
+    aws_time_passes(emulator)
+    assert ec2.describe_network_interfaces(Filters=in_group)["NetworkInterfaces"] == []
+    ec2.delete_security_group(GroupId=group)

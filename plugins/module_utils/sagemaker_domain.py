@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError, call
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.role_propagation import SAGEMAKER, call_passing_role
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import (
     TRANSITIONAL,
     StudioManager,
@@ -124,9 +125,8 @@ class DomainManager(StudioManager):
         request = self._wanted()
         if self.params.get("tags"):
             request["Tags"] = tag_list(self.params["tags"])
-        domain_id = call(
-            self.client, "create_domain", "create domain {}".format(self.params["domain_name"]), **request
-        )["DomainId"]
+        description = "create domain {}".format(self.params["domain_name"])
+        domain_id = call_passing_role(self.client, "create_domain", description, SAGEMAKER, **request)["DomainId"]
         if self.params["wait"]:
             return self._wait(domain_id, in_service, "become InService")
         return with_tags(self.client, describe_domain(self.client, domain_id), "DomainArn")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError, call, call_or_none
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.role_propagation import SAGEMAKER, call_passing_role
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker import (
     TRANSITIONAL,
     StudioManager,
@@ -92,7 +93,7 @@ class UserProfileManager(StudioManager):
         request = self._create_request()
         if self.params.get("tags"):
             request["Tags"] = tag_list(self.params["tags"])
-        call(self.client, "create_user_profile", f"create user profile {self.name}", **request)
+        call_passing_role(self.client, "create_user_profile", f"create user profile {self.name}", SAGEMAKER, **request)
         if self.params["wait"]:
             return self._wait(in_service, "become InService")
         return self._describe()

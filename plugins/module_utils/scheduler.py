@@ -13,6 +13,7 @@ from typing import Any
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import aws_errors, call, call_or_none
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.manager import ResourceManager
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.role_propagation import SCHEDULER, call_passing_role
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPlan, tag_dict, tag_list
 
 MISSING = "ResourceNotFoundException"
@@ -131,12 +132,12 @@ class ScheduleManager(ResourceManager):
         return None if same else wanted
 
     def create(self) -> dict[str, Any]:
-        call(self.client, "create_schedule", "create the schedule", **self._wanted())
+        call_passing_role(self.client, "create_schedule", "create the schedule", SCHEDULER, **self._wanted())
         return self.find() or {}
 
     def update(self, current: dict[str, Any], planned: dict[str, Any]) -> dict[str, Any]:
         # UpdateSchedule replaces the whole schedule.
-        call(self.client, "update_schedule", "update the schedule", **planned)
+        call_passing_role(self.client, "update_schedule", "update the schedule", SCHEDULER, **planned)
         return self.find() or {}
 
     def delete(self, current: dict[str, Any]) -> None:

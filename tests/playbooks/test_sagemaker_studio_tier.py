@@ -128,6 +128,9 @@ def test_new_domain_in_the_default_vpc(emulator: Emulator, new_domain: PlaybookR
     role_arn = f"arn:aws:iam::{ACCOUNT}:role/{NEW_NAMES['sagemaker_role']}"
     assert domain["DefaultUserSettings"]["ExecutionRole"] == role_arn
     assert _tags(emulator, domain["DomainArn"])["mlflow:stack"] == NEW
+    # The role was created seconds before: SageMaker refused it until IAM had propagated it (retried).
+    creates = [r["status"] for r in new_domain.requests if r["action"] == "CreateDomain"]
+    assert creates[0] == 400 and creates[-1] == 200, creates
 
 
 def test_user_profile_runs_with_the_execution_role(emulator: Emulator, new_domain: PlaybookRun) -> None:
@@ -321,10 +324,13 @@ def test_stack_network_puts_a_vpc_only_domain_in_the_private_subnets(emulator: E
 
     # SageMaker's home EFS is mounted in the private subnets, with its two NFS groups: the VPC goes all the same.
     assert len(_mount_targets(emulator, domain["HomeEfsFileSystemId"])) == 2
+    # A user's app has an interface in the Studio group that outlives the app for minutes (T5).
+    _start_app(emulator, domain["DomainId"], "mlflow-user")
     teardown = run_playbook(
         emulator, "teardown.yml", "--tags", "sagemaker_studio,vpc", extra_vars={"mlflow_stack_name": STACK_NET, **net}
     )
     assert not teardown.failed, teardown.output[-5000:]
+    assert "FAILED - RETRYING: [localhost]: Delete the Studio security group" in teardown.output
     assert _domains_named(emulator, STACK_NET_NAMES["studio_domain"]) == []
     assert ec2.describe_vpcs(Filters=[stack_filter])["Vpcs"] == []
     _assert_home_kept_unmounted_and_nfs_groups_gone(emulator, domain)

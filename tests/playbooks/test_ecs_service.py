@@ -222,6 +222,9 @@ def test_gc_task_gets_the_db_secret_by_reference_and_a_schedule_runs_it(
     assert run["Condition"]["ArnEquals"]["ecs:cluster"] == target["Arn"]
     assert pass_role["Action"] == "iam:PassRole"
     assert {arn.rsplit("/", 1)[-1] for arn in pass_role["Resource"]} == {NAMES["execution_role"], NAMES["task_role"]}
+    # Its role was created seconds before: the scheduler refused it until IAM had propagated it (retried).
+    creates = [r["status"] for r in deployed.requests if r["method"] == "POST" and r["path"].startswith("/schedules/")]
+    assert creates[0] == 400 and creates[-1] == 200, creates
 
 
 def test_load_balancer(emulator: Emulator, deployed: PlaybookRun) -> None:
@@ -381,6 +384,9 @@ def failing_builds(emulator: Emulator) -> Iterator[None]:
 
 def test_images_are_built_by_codebuild_for_arm64(emulator: Emulator, deployed: PlaybookRun) -> None:
     assert "docker" not in {r["service"] for r in deployed.requests}
+    # Its role was created seconds before: CodeBuild refused it until IAM had propagated it (retried).
+    creates = [r["status"] for r in deployed.requests if r["action"] == "CreateProject"]
+    assert creates[0] == 400 and creates[-1] == 200, creates
     assert _started_builds(deployed) == 2
     ecr = client(emulator, "ecr")
     for name in ("nginx", "mlflow"):

@@ -48,6 +48,8 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "studio_domain_delete": (60, 240),
         "studio_profile": (30, 120),
         "studio_profile_delete": (30, 90),
+        "training_job_start": (60, 180),  # Starting: "Preparing the instances for training", 1-3 min
+        "sagemaker_endpoint": (240, 480),  # Creating -> InService, 4-8 min
     },
     "slow": {
         "nat_gateway": (330, 600),  # the 5-10 min tail
@@ -73,6 +75,8 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "studio_domain_delete": (240, 600),
         "studio_profile": (120, 300),
         "studio_profile_delete": (90, 240),
+        "training_job_start": (180, 600),  # instances of the type are scarce
+        "sagemaker_endpoint": (480, 900),
     },
 }
 # Kinds the faults setting can drive into their failed state (docs/emulator.md).

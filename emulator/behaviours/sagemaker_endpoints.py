@@ -67,6 +67,9 @@ class Server:
     ready: bool = False
     failure: str | None = None
     done: threading.Event = field(default_factory=threading.Event, repr=False)
+    # A delete while the server starts: it must not outlive the endpoint.
+    cancelled: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 class Endpoints:
@@ -86,8 +89,14 @@ class Endpoints:
         invocation = _INVOCATIONS.match(request.path)
         if invocation is not None and request.method == "POST":
             return self._invoke(request, invocation.group("name"))
+        account, region = moto_state.account_id(request), request.region or "us-east-1"
+        if request.action == "CreateEndpoint":
+            name = str(request.json().get("EndpointName", ""))
+            existing = _moto_endpoint(account, region, name)
+            if existing is not None:  # moto would replace it
+                return json_error("ValidationException", f'Cannot create already existing endpoint "{existing.arn}".')
         if request.action in ("DescribeEndpoint", "ListEndpoints"):
-            self._settle(moto_state.account_id(request), request.region or "us-east-1")
+            self._settle(account, region)
         return None
 
     def after(self, request: AwsRequest) -> None:
@@ -139,8 +148,13 @@ class Endpoints:
     def _stop(self, key: tuple[str, str, str]) -> None:
         with self._lock:
             server = self._servers.pop(key, None)
-        if server is not None and server.service is not None:
-            server.service.stop(timeout=10)
+        if server is None:
+            return
+        with server.lock:
+            server.cancelled = True
+            service = server.service
+        if service is not None:
+            service.stop(timeout=10)
 
     def stop_all(self) -> None:
         with self._lock:
@@ -177,7 +191,10 @@ def _serve(server: Server, endpoint: Any) -> None:
     env.update({str(key): str(value) for key, value in (container.get("Environment") or {}).items()})
     command = [sys.executable, "-m", "mlflow", "models", "serve", "-m", str(root / "model")]
     command += ["--env-manager", "local", "-h", "127.0.0.1", "-p", str(server.port), "-w", "1"]
-    server.service = spawn(f"endpoint-{server.name}", command, env, root / "serving.log", root)
+    with server.lock:
+        if server.cancelled:
+            return
+        server.service = spawn(f"endpoint-{server.name}", command, env, root / "serving.log", root)
     ping = f"http://127.0.0.1:{server.port}/ping"
     wait_until(server.service, lambda: http_status(ping) == 200, PING_TIMEOUT_S, "answer to /ping")
     server.ready = True

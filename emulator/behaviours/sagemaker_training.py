@@ -4,7 +4,7 @@ moto 5.2.5 records CreateTrainingJob and reports every job Completed at once. He
 (Describe/List answer from it) and this extension drives its status as AWS does:
 
 - ``InProgress``/``Starting`` until the modeled time of provisioning (lifecycle kind ``training_job_start``)
-  has passed and a Describe saw it (``fail=training_job`` in the faults: Failed with AWS's CapacityError);
+  has passed and a Describe saw it (``fail=training_job_start`` in the faults: Failed with AWS's CapacityError);
 - ``Downloading``: the source and the channels are copied from S3 into an /opt/ml-like tree under the
   emulator's state directory (a missing object fails the job with ClientError, as on AWS);
 - ``Training``: the script runs with the emulator's Python, as the SageMaker training toolkit of the

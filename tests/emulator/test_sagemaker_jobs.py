@@ -7,12 +7,14 @@ import io
 import json
 import tarfile
 import time
+import urllib.request
 import uuid
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
+from emulator.behaviours.sagemaker_training import CAPACITY_REASON
 from emulator.launcher import Emulator
 from tests.support.playbooks import client
 
@@ -41,8 +43,8 @@ def _tar(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def _job(emulator: Emulator, script: str) -> tuple[str, str]:
-    """A job in script mode (as the SageMaker SDK starts one); its name and bucket."""
+def _job(emulator: Emulator, script: str) -> str:
+    """A job in script mode (as the SageMaker SDK starts one); its name, also its bucket's."""
     name = f"tj-{uuid.uuid4().hex[:8]}"
     s3 = client(emulator, "s3")
     s3.create_bucket(Bucket=name)
@@ -68,7 +70,7 @@ def _job(emulator: Emulator, script: str) -> tuple[str, str]:
         StoppingCondition={"MaxRuntimeInSeconds": 3600},
         Environment={"GREETING": "hello"},
     )
-    return name, name
+    return name
 
 
 def _finished(emulator: Emulator, name: str) -> dict[str, Any]:
@@ -86,7 +88,7 @@ def _finished(emulator: Emulator, name: str) -> dict[str, Any]:
 
 
 def test_a_training_job_runs_its_script_and_uploads_the_model(emulator: Emulator) -> None:
-    name, bucket = _job(emulator, SCRIPT)
+    name = bucket = _job(emulator, SCRIPT)
     job = _finished(emulator, name)
     assert (job["TrainingJobStatus"], job["SecondaryStatus"]) == ("Completed", "Completed"), job.get("FailureReason")
     steps = [step["Status"] for step in job["SecondaryStatusTransitions"]]
@@ -100,7 +102,7 @@ def test_a_training_job_runs_its_script_and_uploads_the_model(emulator: Emulator
 
 
 def test_a_raising_script_fails_the_job_with_its_error(emulator: Emulator) -> None:
-    name, _ = _job(emulator, RAISING)
+    name = _job(emulator, RAISING)
     job = _finished(emulator, name)
     assert job["TrainingJobStatus"] == "Failed"
     assert job["FailureReason"].startswith("AlgorithmError: ExecuteUserScriptError:")
@@ -121,6 +123,9 @@ def test_an_endpoint_whose_model_artifact_is_missing_fails_with_the_reason(emula
     )
     sagemaker.create_endpoint(EndpointName=name, EndpointConfigName=name)
     assert sagemaker.describe_endpoint(EndpointName=name)["EndpointStatus"] == "Creating"
+    with pytest.raises(ClientError) as again:
+        sagemaker.create_endpoint(EndpointName=name, EndpointConfigName=name)
+    assert again.value.response["Error"]["Code"] == "ValidationException"
     runtime = client(emulator, "sagemaker-runtime")
     with pytest.raises(ClientError) as refused:
         runtime.invoke_endpoint(EndpointName=name, Body=b"{}", ContentType="application/json")
@@ -134,3 +139,16 @@ def test_an_endpoint_whose_model_artifact_is_missing_fails_with_the_reason(emula
     assert endpoint["FailureReason"].startswith(f"Failed to download model data(bucket: {name}, key: missing/")
     sagemaker.delete_endpoint(EndpointName=name)
     assert not [e for e in sagemaker.list_endpoints()["Endpoints"] if e["EndpointName"] == name]
+
+
+def test_a_job_without_capacity_fails_in_starting_without_running(emulator: Emulator) -> None:
+    faults_url = f"{emulator.url}/__emulator/faults"
+    urllib.request.urlopen(urllib.request.Request(faults_url, data=b"fail=training_job_start", method="PUT")).close()
+    try:
+        name = bucket = _job(emulator, SCRIPT)  # the fault applies to jobs created while it is set
+    finally:
+        urllib.request.urlopen(urllib.request.Request(faults_url, method="DELETE")).close()
+    job = _finished(emulator, name)
+    assert (job["TrainingJobStatus"], job["FailureReason"]) == ("Failed", CAPACITY_REASON)
+    assert [step["Status"] for step in job["SecondaryStatusTransitions"]] == ["Starting", "Failed"]
+    assert "Contents" not in client(emulator, "s3").list_objects_v2(Bucket=bucket, Prefix="output/")

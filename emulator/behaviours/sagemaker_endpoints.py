@@ -227,7 +227,8 @@ def _forward(server: Server, request: AwsRequest) -> Response:
         message = error.read().decode(errors="replace")
         return json_error(
             "ModelError",
-            f'Received client error ({error.code}) from primary with message "{message}".',
+            f"Received {'server' if error.code >= 500 else 'client'} error ({error.code}) from primary with message "
+            f'"{message}".',
             status=424,
         )
     return Response(body, status=200, content_type=content_type, headers=variant)

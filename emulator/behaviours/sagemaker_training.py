@@ -40,6 +40,7 @@ from emulator.dataplane.processes import Service, spawn
 from emulator.lifecycle import ENGINE, FAILED, PENDING
 from emulator.lifecycle import enabled as lifecycles_enabled
 from emulator.request import AwsRequest
+from emulator.responses import json_error
 
 KIND = "training_job_start"
 RESET_PATH = "/moto-api/reset"
@@ -74,6 +75,8 @@ class TrainingJobs:
     def handle(self, request: AwsRequest) -> Response | None:
         if request.method == "POST" and request.path == RESET_PATH:
             self.stop_all()
+        elif request.service == "sagemaker" and request.action == "CreateTrainingJob":
+            return _refuse_taken_name(request)
         elif request.service == "sagemaker" and request.action in ("DescribeTrainingJob", "ListTrainingJobs"):
             self._settle(request)
         return None
@@ -128,6 +131,19 @@ class TrainingJobs:
         for job in jobs:
             if job.service is not None and job.service.alive():
                 job.service.stop(timeout=5)
+
+
+def _refuse_taken_name(request: AwsRequest) -> Response | None:
+    """AWS keeps job names for good (moto would replace the job)."""
+    name = str(request.json().get("TrainingJobName", ""))
+    existing = _moto_job(moto_state.account_id(request), request.region or "us-east-1", name)
+    if existing is None:
+        return None
+    return json_error(
+        "ResourceInUse",
+        f"Training job names must be unique within an AWS account and region, and a training job with this name "
+        f"already exists ({existing.arn})",
+    )
 
 
 def run_job(job: Job, moto_job: Any) -> None:

@@ -43,9 +43,9 @@ def _tar(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def _job(emulator: Emulator, script: str) -> str:
+def _job(emulator: Emulator, script: str, name: str | None = None) -> str:
     """A job in script mode (as the SageMaker SDK starts one); its name, also its bucket's."""
-    name = f"tj-{uuid.uuid4().hex[:8]}"
+    name = name or f"tj-{uuid.uuid4().hex[:8]}"
     s3 = client(emulator, "s3")
     s3.create_bucket(Bucket=name)
     s3.put_object(Bucket=name, Key="code/sourcedir.tar.gz", Body=_tar({"train.py": script}))
@@ -103,6 +103,9 @@ def test_a_training_job_runs_its_script_and_uploads_the_model(emulator: Emulator
 
 def test_a_raising_script_fails_the_job_with_its_error(emulator: Emulator) -> None:
     name = _job(emulator, RAISING)
+    with pytest.raises(ClientError) as taken:  # a job's name stays taken, whatever its state
+        _job(emulator, RAISING, name)
+    assert taken.value.response["Error"]["Code"] == "ResourceInUse"
     job = _finished(emulator, name)
     assert job["TrainingJobStatus"] == "Failed"
     assert job["FailureReason"].startswith("AlgorithmError: ExecuteUserScriptError:")

@@ -51,6 +51,8 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "studio_profile_delete": (30, 90),
         "studio_app_delete": (45, 150),  # Deleting -> Deleted
         "studio_app_eni": (240, 420),  # a deleted app's interface in the domain's VPC
+        "training_job_start": (60, 180),  # Starting: "Preparing the instances for training", 1-3 min
+        "sagemaker_endpoint": (240, 480),  # Creating -> InService, 4-8 min
     },
     "slow": {
         "nat_gateway": (330, 600),  # the 5-10 min tail
@@ -79,6 +81,8 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "studio_profile_delete": (90, 240),
         "studio_app_delete": (150, 360),
         "studio_app_eni": (420, 540),  # within the Studio group's 10 min delete retry
+        "training_job_start": (180, 600),  # instances of the type are scarce
+        "sagemaker_endpoint": (480, 900),
     },
 }
 # Kinds the faults setting can drive into their failed state (docs/emulator.md).

@@ -42,6 +42,8 @@ ENABLED: tuple[str, ...] = (
     "injected_faults",
     *LIFECYCLES,
     "sagemaker_studio",
+    "sagemaker_training",
+    "sagemaker_endpoints",
     "s3_secure_transport",
     "ecs_tags",
     "ecs_services",

@@ -40,6 +40,11 @@ from tests.dataplane.container_checks import (  # noqa: F401  # pylint: disable=
 from tests.dataplane.gc_checks import (  # noqa: F401  # pylint: disable=unused-import
     test_gc_on_demand_removes_the_artifacts_of_runs_deleted_before_the_cut_off,
 )
+from tests.dataplane.sagemaker_checks import (  # noqa: F401  # pylint: disable=unused-import
+    test_a_raising_training_script_fails_the_job_and_the_launcher_says_why,
+    test_the_lab_refuses_to_deploy_without_the_serving_image,
+    test_the_lab_trains_in_sagemaker_then_deploys_and_invokes_the_registered_model,
+)
 from tests.support import browser
 from tests.support.names import names
 from tests.support.playbooks import OUTPUTS, ROOT, run_playbook

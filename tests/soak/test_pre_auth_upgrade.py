@@ -36,6 +36,8 @@ PRE_AUTH_COMMIT = "5b652e53102498de8486af9c821f7f066a7c494c"
 STACK = "preauth"
 # Not what this test is about, and its old release's teardown path differs: one tier less to wait for.
 TIERS = ("--skip-tags", "sagemaker_studio")
+# A whole data-plane deploy, beside the other soak tests on a busy machine (15 min was not enough once).
+DEPLOY_TIMEOUT_S = 2400
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +77,8 @@ def _call(url: str, credentials: tuple[str, str], path: str, body: dict[str, Any
         return int(error.code), error.read()
 
 
-def _admin(emulator: launcher.Emulator) -> tuple[str, str]:
-    secret = emulator.client("secretsmanager").get_secret_value(SecretId=names(STACK)["mlflow_secret"])
+def _admin(emulator: launcher.Emulator, kind: str = "mlflow_secret") -> tuple[str, str]:
+    secret = emulator.client("secretsmanager").get_secret_value(SecretId=names(STACK)[kind])
     values = json.loads(secret["SecretString"])
     return values["username"], values["password"]
 
@@ -95,7 +97,13 @@ def _log_a_run(url: str, admin: tuple[str, str]) -> str:
 
 def test_a_pre_auth_stack_keeps_its_admin_credentials_and_runs(emulator: launcher.Emulator, old_release: Path) -> None:
     old = run_playbook(
-        emulator, "site.yml", *TIERS, extra_vars={"mlflow_stack_name": STACK}, cwd=old_release, root=old_release
+        emulator,
+        "site.yml",
+        *TIERS,
+        extra_vars={"mlflow_stack_name": STACK},
+        cwd=old_release,
+        root=old_release,
+        timeout=DEPLOY_TIMEOUT_S,
     )
     assert not old.failed, old.output[-4000:]
     url = json.loads((old_release / "outputs" / f"{STACK}.json").read_text())["tracking_uri"]
@@ -103,7 +111,9 @@ def test_a_pre_auth_stack_keeps_its_admin_credentials_and_runs(emulator: launche
     assert _call(url, (admin[0], admin[1] + "x"), "/api/2.0/mlflow/experiments/search?max_results=1")[0] == 401
     run_id = _log_a_run(url, admin)
 
-    current = run_playbook(emulator, "site.yml", *TIERS, extra_vars={"mlflow_stack_name": STACK})
+    current = run_playbook(
+        emulator, "site.yml", *TIERS, extra_vars={"mlflow_stack_name": STACK}, timeout=DEPLOY_TIMEOUT_S
+    )
     assert not current.failed, current.output[-4000:]
     assert json.loads((ROOT / "outputs" / f"{STACK}.json").read_text())["tracking_uri"] == url
     assert _admin(emulator) == admin, "the re-run must not touch the admin's secret"
@@ -115,3 +125,12 @@ def test_a_pre_auth_stack_keeps_its_admin_credentials_and_runs(emulator: launche
     assert status == 200, body
     assert {user["username"]: user["is_admin"] for user in body["users"]}[admin[0]] is True
     assert _call(url, (admin[0], admin[1] + "x"), f"/api/2.0/mlflow/runs/get?run_id={run_id}")[0] == 401
+    # The upgrade brought the SageMaker user too: it may log into the admin's experiment, not make users.
+    sagemaker = _admin(emulator, "mlflow_sagemaker_secret")
+    status, body = _call(url, sagemaker, f"/api/2.0/mlflow/runs/get?run_id={run_id}")
+    assert status == 200, body
+    experiment_id = body["run"]["info"]["experiment_id"]
+    run = {"experiment_id": experiment_id, "start_time": int(time.time() * 1000), "run_name": "sagemaker"}
+    assert _call(url, sagemaker, "/api/2.0/mlflow/runs/create", run)[0] == 200
+    intruder = {"username": f"intruder-{time.time_ns()}", "password": "a-password-of-16"}
+    assert _call(url, sagemaker, "/api/2.0/mlflow/users/create", intruder)[0] == 403

@@ -83,6 +83,7 @@ def run_playbook(
     env_overrides: dict[str, str | None] | None = None,
     cwd: Path = ROOT,
     root: Path = ROOT,
+    timeout: float = 900,
 ) -> PlaybookRun:
     """ansible-playbook with the emulator inventory, started in cwd; the request log is cleared first and read after."""
     command, env = playbook_command(
@@ -90,7 +91,7 @@ def run_playbook(
     )
     emulator.clear_requests()
     started = time.monotonic()
-    process = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
+    process = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     seconds = time.monotonic() - started
     return PlaybookRun(process.returncode, process.stdout + process.stderr, seconds, emulator.requests())
 

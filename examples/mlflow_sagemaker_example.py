@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Train a model and track it in the stack's MLflow: the CDK sample's notebook as a plain script.
 
-Run it in SageMaker Studio (the execution role may read the stack's parameters and credentials
-secret) or anywhere with AWS credentials:
+Run it in SageMaker Studio (the execution role may read the stack's parameters and the SageMaker
+user's credentials secret, never the admin's) or anywhere with AWS credentials:
 
     python examples/mlflow_sagemaker_example.py --stack mlflow             # the MLflow password
     python examples/mlflow_sagemaker_example.py --stack mlflow --auth iam  # the caller's AWS role
@@ -13,9 +13,11 @@ client plugin clients/mlflow-aws-sigv4-auth (pip install it; MLFLOW_TRACKING_AUT
 /mlflow/<stack>/iam-tracking-auth), and MLflow sees the role as its own user (docs/auth.md).
 
 Otherwise it discovers the tracking URI (SSM parameter /mlflow/<stack>/tracking-uri) and the basic-auth
-credentials (the Secrets Manager secret named by /mlflow/<stack>/credentials-secret-name, JSON with
-"username" and "password"), trains a small scikit-learn classifier on the wine data set that ships
-with scikit-learn, logs its parameters, metrics and model, and registers a model version.
+credentials of the stack's non-admin SageMaker user (the Secrets Manager secret named by
+/mlflow/<stack>/sagemaker-credentials-secret-name, JSON with "username" and "password"; on a stack
+deployed before that user existed, the admin's, /mlflow/<stack>/credentials-secret-name), trains a
+small scikit-learn classifier on the wine data set that ships with scikit-learn, logs its parameters,
+metrics and model, and registers a model version.
 
 With --deploy (on AWS only) the registered version is also deployed to a SageMaker endpoint with
 MLflow's SageMaker deployment client; that needs the serving image pushed by
@@ -60,7 +62,10 @@ def discover(stack: str, session: boto3.session.Session) -> tuple[str, str, str]
     ssm = session.client("ssm")
     prefix = f"/mlflow/{stack}"
     tracking_uri = ssm.get_parameter(Name=f"{prefix}/tracking-uri")["Parameter"]["Value"]
-    secret_name = ssm.get_parameter(Name=f"{prefix}/credentials-secret-name")["Parameter"]["Value"]
+    try:
+        secret_name = ssm.get_parameter(Name=f"{prefix}/sagemaker-credentials-secret-name")["Parameter"]["Value"]
+    except ssm.exceptions.ParameterNotFound:  # a stack not re-run since the SageMaker user came
+        secret_name = ssm.get_parameter(Name=f"{prefix}/credentials-secret-name")["Parameter"]["Value"]
     secret = json.loads(session.client("secretsmanager").get_secret_value(SecretId=secret_name)["SecretString"])
     return tracking_uri, secret["username"], secret["password"]
 

@@ -40,6 +40,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from emulator import faults, moto_state
+from emulator.dataplane import images
 from emulator.request import AwsRequest
 from emulator.responses import json_error, json_result
 
@@ -394,6 +395,7 @@ def _push(build: Build, uri: str, tag: str, archive: zipfile.ZipFile) -> str:
     manifest = _manifest(build, archive)
     digest = "sha256:" + hashlib.sha256(manifest.encode()).hexdigest()
     ecr.put_image(repository_name, manifest, tag, _MANIFEST_TYPE, digest)
+    images.keep_pushed(repository_name, tag, digest, archive)
     return digest
 
 

@@ -1,9 +1,13 @@
-"""What an image of the stack is, without Docker: its source under files/<name> and how to start it.
+"""What an image of the stack is, without Docker: its build context and how to start it.
 
-The image's repository (``<stack>/nginx``, ``<stack>/mlflow``) names the source directory. The image's
-``ENV`` comes from its Dockerfile; its entrypoint is the same file the Dockerfile copies, run in place.
-Only what a container runtime owns differs: where nginx keeps its pid, temp files and configuration,
-and the address each server listens on (the task's, chosen by the data plane).
+An image CodeBuild pushed runs from the build context of that push (kept by ``keep_pushed``, unpacked once
+per image digest), as on AWS a task runs the image it names, whatever the sources look like now: a stack
+deployed by an older release keeps running its own images until a deploy names new ones. Any other image
+(the docker builder, definitions registered by tests) runs from ``files/<name>``, its repository
+(``<stack>/nginx``, ``<stack>/mlflow``) naming the directory. The image's ``ENV`` comes from its
+Dockerfile; its entrypoint is the same file the Dockerfile copies, run in place. Only what a container
+runtime owns differs: where nginx keeps its pid, temp files and configuration, and the address each
+server listens on (the task's, chosen by the data plane).
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ import re
 import shlex
 import shutil
 import sys
+import tempfile
+import threading
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +28,11 @@ FILES = PROJECT_ROOT / "files"
 # Where each image's server listens inside the task, and the variable that moves it (awsvpc: the
 # task's own namespace; here: an address and port of the data plane's choosing).
 IMAGE_PORTS = {"nginx": 80, "mlflow": 5000}
+# Unpacked build contexts by image digest: the same digest is the same content, so emulators share them.
+CONTEXTS = Path(tempfile.gettempdir()) / f"mlflow-emulator-images-{os.geteuid()}"
+# "<repository>:<tag>" and "<repository>@<digest>" -> the context of the image CodeBuild pushed there.
+_pushed: dict[str, Path] = {}
+_pushed_lock = threading.Lock()
 
 NGINX_MAIN_CONF = """\
 {user_line}
@@ -52,9 +64,39 @@ class Image:
     source: Path
 
 
+def keep_pushed(repository: str, tag: str, digest: str, archive: zipfile.ZipFile) -> None:
+    """Remember what a build pushed to ``repository:tag`` (``digest``): the context it was built from."""
+    target = CONTEXTS / digest.removeprefix("sha256:")
+    if not (target / "Dockerfile").is_file():
+        _unpack(archive, target)
+    with _pushed_lock:
+        _pushed[f"{repository}:{tag}"] = target
+        _pushed[f"{repository}@{digest}"] = target
+
+
+def _unpack(archive: zipfile.ZipFile, target: Path) -> None:
+    CONTEXTS.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=CONTEXTS, prefix=".unpacking-"))
+    for info in archive.infolist():
+        path = (staging / info.filename).resolve()
+        if info.is_dir() or staging.resolve() not in path.parents:
+            continue  # directories come with their files; nothing may land outside the context
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(archive.read(info))
+        path.chmod((info.external_attr >> 16) & 0o777 or 0o644)
+    try:
+        staging.rename(target)
+    except OSError:  # another emulator unpacked the same digest first
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def image_of(uri: str) -> Image:
-    """``<registry>/<stack>/<name>:<tag>`` (or ``@sha256:...``) -> files/<name>."""
+    """``<registry>/<stack>/<name>:<tag>`` (or ``@sha256:...``) -> the pushed build context, else files/<name>."""
     repository = re.split(r"[@:]", uri.rsplit("/", 1)[-1], maxsplit=1)[0]
+    with _pushed_lock:
+        pushed = _pushed.get(uri.partition("/")[2])
+    if pushed is not None and repository in IMAGE_PORTS:
+        return Image(name=repository, source=pushed)
     source = FILES / repository
     if repository not in IMAGE_PORTS or not (source / "Dockerfile").is_file():
         raise ImageError(f"CannotPullContainerError: no source for image {uri} under files/")
@@ -124,6 +166,9 @@ def _nginx(
     env = {
         "NGINX_TEMPLATE": str(image.source / "mlflow.conf.template"),
         "NGINX_SITE_CONF": str(conf / "mlflow.conf"),
+        # The image's /etc/nginx/auth, for images of releases whose nginx checked a password file.
+        "HTPASSWD_FILE": str(conf / "auth" / "htpasswd"),
+        "HTPASSWD_GROUP": group,
         "NGINX_LISTEN": f"{listen_host}:{listen_port}",
         "MLFLOW_UPSTREAM": f"{upstream_host}:{upstream_port}",
     }

@@ -7,6 +7,9 @@
 3. Create or upgrade MLflow's schema, and the schema of MLflow's authentication app in its own
    database (AUTH_DATABASE, default `<DATABASE>_auth`), while holding a MySQL named lock, so that tasks
    starting together take turns: the first migrates, the others find the schemas current.
+   Under the same lock, make sure the SageMaker user exists (MLFLOW_SAGEMAKER_USERNAME and
+   MLFLOW_SAGEMAKER_PASSWORD, from its own secret): not an admin, with the password of its secret and
+   MLFLOW_SAGEMAKER_PERMISSION (default EDIT) on every experiment and registered model.
 4. Write the auth app's configuration file (its database URI, the default permission, the
    authorization function: a password or the IAM identity API Gateway verified, gateway_auth.py)
    readable by this user only, in the working directory.
@@ -49,6 +52,11 @@ DATABASE_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
 # MLflow's permissions; a user without an explicit grant on a resource gets the default one.
 PERMISSIONS = ("READ", "USE", "EDIT", "MANAGE", "NO_PERMISSIONS")
 DEFAULT_PERMISSION = "READ"
+# What the SageMaker user may be granted on every experiment and model (MLflow takes no NO_PERMISSIONS grant).
+SAGEMAKER_PERMISSIONS = ("READ", "USE", "EDIT", "MANAGE")
+DEFAULT_SAGEMAKER_PERMISSION = "EDIT"
+# The resource types the SageMaker user's wildcard grants cover: what training jobs and notebooks log to.
+SAGEMAKER_RESOURCE_TYPES = ("experiment", "registered_model")
 AUTH_CONFIG_FILE = "basic_auth.ini"
 # A checked password is remembered this long per worker: MLflow hashes it with scrypt (about half a second
 # of CPU) on every request otherwise. A changed password or deleted user still works that long on the
@@ -99,12 +107,22 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class SagemakerUser:
+    """The non-admin user of programs on the SageMaker execution role that need a password."""
+
+    username: str
+    password: str = field(repr=False)
+    permission: str = DEFAULT_SAGEMAKER_PERMISSION
+
+
+@dataclass(frozen=True)
 class AuthSettings:
     database: str
     admin_username: str
     admin_password: str = field(repr=False)
     secret_key: str = field(repr=False)
     default_permission: str = DEFAULT_PERMISSION
+    sagemaker_user: SagemakerUser | None = None
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
@@ -141,13 +159,30 @@ def read_auth_settings(env: Mapping[str, str], database: str) -> AuthSettings:
         raise EntrypointError(
             f"MLFLOW_AUTH_DEFAULT_PERMISSION must be one of {', '.join(PERMISSIONS)}, got {permission!r}"
         )
+    admin_username = _required(env, "MLFLOW_AUTH_ADMIN_USERNAME")
     return AuthSettings(
         database=auth_database,
-        admin_username=_required(env, "MLFLOW_AUTH_ADMIN_USERNAME"),
+        admin_username=admin_username,
         admin_password=_required(env, "MLFLOW_AUTH_ADMIN_PASSWORD"),
         secret_key=_required(env, "MLFLOW_FLASK_SERVER_SECRET_KEY"),
         default_permission=permission,
+        sagemaker_user=read_sagemaker_user(env, admin_username),
     )
+
+
+def read_sagemaker_user(env: Mapping[str, str], admin_username: str) -> SagemakerUser | None:
+    """The SageMaker user, when the task definition gives one (its user name and password together)."""
+    if not env.get("MLFLOW_SAGEMAKER_USERNAME") and not env.get("MLFLOW_SAGEMAKER_PASSWORD"):
+        return None
+    username = _required(env, "MLFLOW_SAGEMAKER_USERNAME")
+    if username == admin_username:
+        raise EntrypointError("MLFLOW_SAGEMAKER_USERNAME must not be the admin's user name")
+    permission = env.get("MLFLOW_SAGEMAKER_PERMISSION", "") or DEFAULT_SAGEMAKER_PERMISSION
+    if permission not in SAGEMAKER_PERMISSIONS:
+        raise EntrypointError(
+            f"MLFLOW_SAGEMAKER_PERMISSION must be one of {', '.join(SAGEMAKER_PERMISSIONS)}, got {permission!r}"
+        )
+    return SagemakerUser(username, _required(env, "MLFLOW_SAGEMAKER_PASSWORD"), permission)
 
 
 def read_bucket(env: Mapping[str, str]) -> str:
@@ -263,7 +298,10 @@ def migrate_schema(settings: Settings, lock_connection: Any, uri: str) -> str:
     try:
         outcome = _create_or_upgrade(uri)
         _create_auth_database(lock_connection, settings.auth.database)
-        _upgrade_auth(backend_store_uri(settings, settings.auth.database))
+        auth_uri = backend_store_uri(settings, settings.auth.database)
+        _upgrade_auth(auth_uri)
+        if settings.auth.sagemaker_user is not None:
+            log(f"SageMaker user {ensure_sagemaker_user(auth_uri, settings.auth.sagemaker_user)}")
         return outcome
     finally:
         with lock_connection.cursor() as cursor:
@@ -304,6 +342,37 @@ def _upgrade_auth(uri: str) -> None:
             auth_db_utils.migrate_if_needed(engine, "head")
     finally:
         engine.dispose()
+
+
+def ensure_sagemaker_user(auth_uri: str, user: SagemakerUser) -> str:
+    """Create the user or bring it in line with its secret; returns what was done ('created', 'updated', 'current').
+
+    The secret is the password's source of truth: a rotated secret takes effect at the next task start.
+    Its grants are wildcards, upserted: a changed MLFLOW_SAGEMAKER_PERMISSION replaces the old one.
+    """
+    from mlflow.server.auth.sqlalchemy_store import SqlAlchemyStore
+
+    store = SqlAlchemyStore()
+    store.init_db(auth_uri)  # the schema is at head already: no migration runs here
+    try:
+        outcome = _ensure_login(store, user)
+        for resource_type in SAGEMAKER_RESOURCE_TYPES:
+            store.grant_user_permission(user.username, resource_type, "*", user.permission)
+        return outcome
+    finally:
+        store.engine.dispose()
+
+
+def _ensure_login(store: Any, user: SagemakerUser) -> str:
+    if not store.has_user(user.username, use_primary=True):
+        store.create_user(user.username, user.password)
+        return "created"
+    # An admin made it an admin, or changed its password: neither is what its secret says.
+    current = store.authenticate_user(user.username, user.password, use_primary=True)
+    if current and not store.get_user(user.username).is_admin:
+        return "current"
+    store.update_user(user.username, password=None if current else user.password, is_admin=False)
+    return "updated"
 
 
 @contextmanager
@@ -412,7 +481,13 @@ def server_environment(env: Mapping[str, str], uri: str, auth_config: Path | Non
     here = str(Path(__file__).resolve().parent)
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [here, env.get("PYTHONPATH", "")]))
     # MLflow reads these itself and they would override or leak around our arguments.
-    for name in ("PASSWORD", "MLFLOW_HOST", "MLFLOW_SERVER_ALLOWED_HOSTS", "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS"):
+    for name in (
+        "PASSWORD",
+        "MLFLOW_SAGEMAKER_PASSWORD",
+        "MLFLOW_HOST",
+        "MLFLOW_SERVER_ALLOWED_HOSTS",
+        "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS",
+    ):
         environment.pop(name, None)
     return environment
 

@@ -45,6 +45,7 @@ def stack_names(stack: str, account: str = "", region: str = "", partition: str 
         "repository_mlflow": f"{s}/mlflow",
         "mlflow_secret": f"{s}/mlflow-credentials",
         "mlflow_flask_secret": f"{s}/mlflow-flask-key",
+        "mlflow_sagemaker_secret": f"{s}/mlflow-sagemaker-credentials",
         "service_log_group": f"/mlflow/{s}/service",
         "execution_role": f"{s}-task-execution",
         "task_role": f"{s}-task",

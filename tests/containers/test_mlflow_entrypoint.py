@@ -140,11 +140,49 @@ def test_the_server_runs_the_auth_app_configured_by_a_private_file(tmp_path: Pat
         ("MLFLOW_AUTH_DEFAULT_PERMISSION", "WRITE", "MLFLOW_AUTH_DEFAULT_PERMISSION must be one of READ, USE"),
         ("AUTH_DATABASE", "auth-db", "AUTH_DATABASE must be 1 to 64 letters"),
         ("AUTH_DATABASE", "mlflowdb", "differ from DATABASE"),
+        ("MLFLOW_SAGEMAKER_USERNAME", "sagemaker", "MLFLOW_SAGEMAKER_PASSWORD is missing"),
+        ("MLFLOW_SAGEMAKER_PASSWORD", "a-password-of-the-job", "MLFLOW_SAGEMAKER_USERNAME is missing"),
     ],
 )
 def test_bad_auth_settings_are_refused(name: str, value: str, message: str) -> None:
     with pytest.raises(entrypoint.EntrypointError, match=message):
         entrypoint.read_settings({**BASE_ENV, name: value})
+
+
+def test_the_sagemaker_user_is_checked_before_anything_connects() -> None:
+    user = {"MLFLOW_SAGEMAKER_USERNAME": "sagemaker", "MLFLOW_SAGEMAKER_PASSWORD": "a-password-of-the-job"}
+    assert entrypoint.read_settings(BASE_ENV).auth.sagemaker_user is None
+    parsed = entrypoint.read_settings({**BASE_ENV, **user}).auth.sagemaker_user
+    assert (parsed.username, parsed.permission) == ("sagemaker", "EDIT")
+    with pytest.raises(entrypoint.EntrypointError, match="must not be the admin's"):
+        entrypoint.read_settings({**BASE_ENV, **user, "MLFLOW_SAGEMAKER_USERNAME": "admin"})
+    with pytest.raises(entrypoint.EntrypointError, match="MLFLOW_SAGEMAKER_PERMISSION must be one of READ"):
+        entrypoint.read_settings({**BASE_ENV, **user, "MLFLOW_SAGEMAKER_PERMISSION": "NO_PERMISSIONS"})
+    # MLflow itself never needs it.
+    assert "MLFLOW_SAGEMAKER_PASSWORD" not in entrypoint.server_environment({**BASE_ENV, **user}, "sqlite://")
+
+
+def test_the_sagemaker_user_follows_its_secret_and_stays_no_admin(tmp_path: Path) -> None:
+    """Created once; a changed password or an admin flag is put back as its secret says; grants are upserted."""
+    from mlflow.server.auth.sqlalchemy_store import SqlAlchemyStore
+
+    uri = f"sqlite:///{tmp_path / 'auth.db'}"
+    entrypoint._upgrade_auth(uri)
+    user = entrypoint.SagemakerUser("sagemaker", "first-password-0")
+    assert entrypoint.ensure_sagemaker_user(uri, user) == "created"
+    assert entrypoint.ensure_sagemaker_user(uri, user) == "current"
+    store = SqlAlchemyStore()
+    store.init_db(uri)
+    store.update_user("sagemaker", password="someone-elses-1", is_admin=True)  # noqa: S106 - a test value
+    rotated = entrypoint.SagemakerUser("sagemaker", "rotated-password-2", "READ")
+    assert entrypoint.ensure_sagemaker_user(uri, rotated) == "updated"
+    assert store.authenticate_user("sagemaker", "rotated-password-2")
+    assert not store.authenticate_user("sagemaker", "first-password-0")
+    assert not store.get_user("sagemaker").is_admin
+    rows = store.list_grants(store.get_user("sagemaker").id, "default", entrypoint.SAGEMAKER_RESOURCE_TYPES)
+    grants = {(row.resource_type, row.resource_pattern, row.permission) for row in rows}
+    assert grants == {("experiment", "*", "READ"), ("registered_model", "*", "READ")}
+    store.engine.dispose()
 
 
 def test_allowed_hosts_keep_mlflows_defaults_and_cors_origins_pass_through() -> None:

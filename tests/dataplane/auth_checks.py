@@ -122,6 +122,29 @@ def test_the_admin_sees_both_users_and_wrong_passwords_get_401(stack: Stack, aut
         assert _call(stack, who, "GET", "/api/2.0/mlflow/experiments/search?max_results=1")[0] == 401
 
 
+def test_the_sagemaker_user_logs_runs_but_administers_nobody(stack: Stack, auth_users: dict[str, Any]) -> None:
+    """The non-admin user whose secret the SageMaker execution role reads (not the admin's): EDIT on every
+    experiment, so it logs into one nobody granted it; but it cannot create users or make itself an admin."""
+    secrets_manager = stack.emulator.client("secretsmanager")
+    name = stack.outputs["sagemaker_credentials_secret_name"]
+    assert name == names(stack.name)["mlflow_sagemaker_secret"] != stack.outputs["credentials_secret_name"]
+    raw = json.loads(secrets_manager.get_secret_value(SecretId=name)["SecretString"])
+    sagemaker, admin = User(raw["username"], raw["password"]), auth_users["admin"]
+    assert sagemaker.username != admin.username and sagemaker.password != admin.password
+    status, body = _create_run(stack, sagemaker, auth_users["experiment_id"])
+    assert status == 200, body
+    metric = {"run_id": body["run"]["info"]["run_id"], "key": "loss", "value": 0.5, "timestamp": 1, "step": 0}
+    assert _call(stack, sagemaker, "POST", "/api/2.0/mlflow/runs/log-metric", metric)[0] == 200
+    intruder = {"username": f"intruder-{secrets.token_hex(4)}", "password": secrets.token_urlsafe(18)}
+    assert _call(stack, sagemaker, "POST", "/api/2.0/mlflow/users/create", intruder)[0] == 403
+    promote = {"username": sagemaker.username, "is_admin": True}
+    assert _call(stack, sagemaker, "PATCH", "/api/2.0/mlflow/users/update-admin", promote)[0] == 403
+    status, body = _call(stack, admin, "GET", "/api/2.0/mlflow/users/list")
+    assert status == 200, body
+    listed = {user["username"]: user["is_admin"] for user in body["users"]}
+    assert listed[sagemaker.username] is False and intruder["username"] not in listed
+
+
 def test_the_ui_renders_for_a_user_with_a_password_of_their_own(stack: Stack, auth_users: dict[str, Any]) -> None:
     if browser.chromium() is None:
         pytest.fail("chromium is missing: tools/install-system-deps installs the Debian package")

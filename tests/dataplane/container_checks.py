@@ -93,8 +93,9 @@ def _listening_addresses(port: int) -> set[str]:
     return addresses
 
 
-def _db_password(stack: Stack) -> str:
-    secret = stack.emulator.client("secretsmanager").get_secret_value(SecretId=names(stack.name)["db_secret"])
+def _db_password(stack: Stack, kind: str = "db_secret") -> str:
+    """The password in one of the stack's secrets (``kind`` as named by stack_names), the database's by default."""
+    secret = stack.emulator.client("secretsmanager").get_secret_value(SecretId=names(stack.name)[kind])
     return str(json.loads(secret["SecretString"])["password"])
 
 
@@ -166,7 +167,7 @@ def test_mlflow_listens_on_loopback_only_and_checks_the_host(stack: Stack) -> No
 
 
 def test_passwords_stay_out_of_process_lists_and_logs(stack: Stack) -> None:
-    secrets = [stack.password, _db_password(stack)]
+    secrets = [stack.password, _db_password(stack), _db_password(stack, "mlflow_sagemaker_secret")]
     for task in _tasks(stack):
         lines = [_command_line(pid) for container in ("mlflow", "nginx") for pid in task.processes(container)]
         assert len(lines) >= 4, lines  # MLflow's server and its workers; nginx's master and worker
@@ -207,7 +208,9 @@ def test_the_example_discovers_the_stack_and_registers_a_model(stack: Stack) -> 
     assert completed.returncode == 0, completed.stderr[-3000:]
     result = json.loads(completed.stdout.strip().splitlines()[-1])
     assert result["tracking_uri"] == stack.url and result["endpoint"] is None
-    assert stack.password not in completed.stdout + completed.stderr
+    # It logged in as the SageMaker user, whose password it did not print either.
+    for password in (stack.password, _db_password(stack, "mlflow_sagemaker_secret")):
+        assert password not in completed.stdout + completed.stderr
 
     with pytest.MonkeyPatch.context() as patch:
         for key, value in stack.client_environment().items():

@@ -24,6 +24,7 @@ from tests.dataplane.auth_checks import (  # noqa: F401  # pylint: disable=unuse
     test_the_admin_sees_both_users_and_wrong_passwords_get_401,
     test_the_aws_iam_routes_check_signatures_and_permissions,
     test_the_identity_header_is_not_honoured_on_the_password_routes,
+    test_the_sagemaker_user_logs_runs_but_administers_nobody,
     test_the_ui_renders_for_a_user_with_a_password_of_their_own,
 )
 from tests.dataplane.conftest import Stack, deploy

@@ -24,6 +24,31 @@ def test_the_image_repository_names_the_source_directory() -> None:
         images.image_of(f"{REGISTRY}/stack/redis:7")
 
 
+def test_a_pushed_image_runs_its_own_build_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What CodeBuild pushed under a tag runs, not today's files/: a stack of an older release keeps its images."""
+    import io
+    import zipfile
+
+    monkeypatch.setattr(images, "CONTEXTS", tmp_path)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("Dockerfile", "FROM nginx:1.30.1\nENV RELEASE=old\n")
+        script = zipfile.ZipInfo("entrypoint.sh")
+        script.external_attr = 0o100755 << 16
+        archive.writestr(script, '#!/bin/sh\nexec "$@"\n')
+        archive.writestr("../outside", "x")
+    with zipfile.ZipFile(buffer) as archive:
+        images.keep_pushed("old/nginx", "v1-arm64", "sha256:0a0b", archive)
+    pushed = images.image_of(f"{REGISTRY}/old/nginx:v1-arm64")
+    assert pushed.source == tmp_path / "0a0b" and pushed.name == "nginx"
+    assert images.image_of(f"{REGISTRY}/old/nginx@sha256:0a0b").source == pushed.source
+    assert images.dockerfile_env(pushed.source / "Dockerfile") == {"RELEASE": "old"}
+    assert (pushed.source / "entrypoint.sh").stat().st_mode & 0o777 == 0o755
+    assert not (tmp_path / "outside").exists()
+    # Another tag of the repository was never pushed by a build: the sources of today.
+    assert images.image_of(f"{REGISTRY}/old/nginx:v2-arm64").source == images.FILES / "nginx"
+
+
 def test_the_dockerfile_env_is_the_images() -> None:
     env = images.dockerfile_env(images.FILES / "mlflow" / "Dockerfile")
     assert env["MLFLOW_DISABLE_TELEMETRY"] == "true"

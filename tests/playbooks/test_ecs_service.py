@@ -38,6 +38,7 @@ MLFLOW_ENVIRONMENT = {
     "MLFLOW_SERVER_ENABLE_JOB_EXECUTION",
     "MLFLOW_CORS_ALLOWED_ORIGINS",
     "MLFLOW_AUTH_DEFAULT_PERMISSION",
+    "MLFLOW_SAGEMAKER_PERMISSION",
 }
 
 
@@ -113,6 +114,11 @@ def test_mlflow_credentials_are_generated_and_never_printed(emulator: Emulator, 
     assert credentials["username"] == "admin"
     assert len(credentials["password"]) == 32
     assert credentials["password"] not in deployed.output
+    # Its own secret, not the admin's: the SageMaker execution role may read it.
+    _arn, sagemaker = _secret(emulator, NAMES["mlflow_sagemaker_secret"])
+    assert sagemaker["username"] == "sagemaker"
+    assert len(sagemaker["password"]) == 32 and sagemaker["password"] != credentials["password"]
+    assert sagemaker["password"] not in deployed.output
 
 
 def test_roles_reach_only_their_resources(emulator: Emulator, deployed: PlaybookRun) -> None:
@@ -120,12 +126,13 @@ def test_roles_reach_only_their_resources(emulator: Emulator, deployed: Playbook
     db_arn = _secret(emulator, NAMES["db_secret"])[0]
     mlflow_arn = _secret(emulator, NAMES["mlflow_secret"])[0]
     flask_arn = _secret(emulator, NAMES["mlflow_flask_secret"])[0]
+    sagemaker_arn = _secret(emulator, NAMES["mlflow_sagemaker_secret"])[0]
     execution = NAMES["execution_role"]
     managed = [p["PolicyName"] for p in iam.list_attached_role_policies(RoleName=execution)["AttachedPolicies"]]
     assert managed == ["AmazonECSTaskExecutionRolePolicy"]
     [read] = iam.get_role_policy(RoleName=execution, PolicyName="read-mlflow-secrets")["PolicyDocument"]["Statement"]
     assert read["Action"] == "secretsmanager:GetSecretValue"
-    assert sorted(read["Resource"]) == sorted([db_arn, mlflow_arn, flask_arn])
+    assert sorted(read["Resource"]) == sorted([db_arn, mlflow_arn, sagemaker_arn, flask_arn])
 
     task = NAMES["task_role"]
     assert iam.list_attached_role_policies(RoleName=task)["AttachedPolicies"] == []
@@ -159,25 +166,30 @@ def test_task_definition_holds_no_plaintext_secret(emulator: Emulator, deployed:
     db_arn, db = _secret(emulator, NAMES["db_secret"])
     mlflow_arn, web = _secret(emulator, NAMES["mlflow_secret"])
     flask_arn, flask = _secret(emulator, NAMES["mlflow_flask_secret"])
+    sagemaker_arn, sagemaker = _secret(emulator, NAMES["mlflow_sagemaker_secret"])
     referenced = {s["valueFrom"].rsplit(":", 3)[0] for c in containers.values() for s in c.get("secrets", [])}
-    assert referenced == {db_arn, mlflow_arn, flask_arn}
+    assert referenced == {db_arn, mlflow_arn, sagemaker_arn, flask_arn}
     # nginx holds no credentials: MLflow's auth app checks them.
     assert not nginx.get("secrets")
     sources = {s["name"]: s["valueFrom"] for s in mlflow["secrets"]}
     assert sources["MLFLOW_AUTH_ADMIN_USERNAME"] == f"{mlflow_arn}:username::"
     assert sources["MLFLOW_AUTH_ADMIN_PASSWORD"] == f"{mlflow_arn}:password::"
     assert sources["MLFLOW_FLASK_SERVER_SECRET_KEY"] == f"{flask_arn}:key::"
+    assert sources["MLFLOW_SAGEMAKER_PASSWORD"] == f"{sagemaker_arn}:password::"
     assert {s["name"] for s in mlflow["secrets"]} == {
         "USERNAME",
         "PASSWORD",
         "MLFLOW_AUTH_ADMIN_USERNAME",
         "MLFLOW_AUTH_ADMIN_PASSWORD",
         "MLFLOW_FLASK_SERVER_SECRET_KEY",
+        "MLFLOW_SAGEMAKER_USERNAME",
+        "MLFLOW_SAGEMAKER_PASSWORD",
     }
-    assert {e["name"]: e["value"] for e in mlflow["environment"]}["MLFLOW_AUTH_DEFAULT_PERMISSION"] == "READ"
+    assert settings["MLFLOW_AUTH_DEFAULT_PERMISSION"] == "READ"
+    assert settings["MLFLOW_SAGEMAKER_PERMISSION"] == "EDIT"
     assert len(flask["key"]) == 64
     plain = json.dumps(definition)
-    for password in (db["password"], web["password"], flask["key"]):
+    for password in (db["password"], web["password"], sagemaker["password"], flask["key"]):
         assert password not in plain
 
 
@@ -279,7 +291,10 @@ def test_outputs_are_published(emulator: Emulator, deployed: PlaybookRun) -> Non
         p["Name"]: p["Value"]
         for p in ssm.get_parameters_by_path(Path=f"{NAMES['parameter_path']}/", Recursive=True)["Parameters"]
     }
+    # The admin's, as before the SageMaker user existed; programs on the SageMaker role read the other one.
     assert parameters[f"{NAMES['parameter_path']}/credentials-secret-name"] == NAMES["mlflow_secret"]
+    sagemaker_secret = parameters[f"{NAMES['parameter_path']}/sagemaker-credentials-secret-name"]
+    assert sagemaker_secret == NAMES["mlflow_sagemaker_secret"]
     assert parameters[f"{NAMES['parameter_path']}/artifact-bucket"] == BUCKET
     assert parameters[f"{NAMES['parameter_path']}/ecs-service"] == NAMES["ecs_service"]
 

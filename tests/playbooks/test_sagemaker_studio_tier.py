@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import urllib.request
 from typing import Any
@@ -161,9 +162,9 @@ def test_execution_role_is_trusted_by_sagemaker_and_scoped(emulator: Emulator, n
     bucket = f"arn:aws:s3:::{names(NEW, ACCOUNT, REGION)['bucket']}"
     parameters = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{NEW_NAMES['parameter_path']}"
     assert grants == {
-        "ReadMlflowCredentials": (
+        "ReadMlflowSagemakerCredentials": (
             ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
-            [f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{NEW_NAMES['mlflow_secret']}-??????"],
+            [f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{NEW_NAMES['mlflow_sagemaker_secret']}-??????"],
         ),
         "ReadMlflowParameters": (
             ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
@@ -173,6 +174,12 @@ def test_execution_role_is_trusted_by_sagemaker_and_scoped(emulator: Emulator, n
         "UseArtifacts": (["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], [f"{bucket}/*"]),
     }
     assert all(s["Effect"] == "Allow" for s in document["Statement"])
+    # As IAM matches ARNs ('?' one character, '*' any): the SageMaker user's secret, never the admin's.
+    readable = [r for s in document["Statement"] for r in _as_list(s["Resource"]) if ":secretsmanager:" in r]
+    secret_arn = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{{}}-AbC123"
+    assert any(fnmatch.fnmatchcase(secret_arn.format(NEW_NAMES["mlflow_sagemaker_secret"]), r) for r in readable)
+    for other in ("mlflow_secret", "db_secret", "mlflow_flask_secret"):
+        assert not any(fnmatch.fnmatchcase(secret_arn.format(NEW_NAMES[other]), r) for r in readable), other
 
 
 def _as_list(value: str | list[str]) -> list[str]:

@@ -57,17 +57,19 @@ def playbook_command(
     *args: str,
     extra_vars: dict[str, Any] | None = None,
     env_overrides: dict[str, str | None] | None = None,
+    root: Path = ROOT,
 ) -> tuple[list[str], dict[str, str]]:
-    """The ansible-playbook command line and environment that run ``playbook`` against ``emulator``."""
-    env = {**os.environ, **emulator.environment(), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"}
+    """The ansible-playbook command line and environment that run ``playbook`` of the checkout ``root``
+    (this one unless a test runs another release's) against ``emulator``."""
+    env = {**os.environ, **emulator.environment(), "ANSIBLE_CONFIG": str(root / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     for key, value in (env_overrides or {}).items():
         if value is None:
             env.pop(key, None)
         else:
             env[key] = value
-    inventory = ROOT / "inventory" / "emulator"
-    command = [str(BIN / "ansible-playbook"), str(ROOT / "playbooks" / playbook), "-i", str(inventory), *args]
+    inventory = root / "inventory" / "emulator"
+    command = [str(BIN / "ansible-playbook"), str(root / "playbooks" / playbook), "-i", str(inventory), *args]
     if extra_vars:
         command += ["-e", json.dumps(extra_vars)]
     return command, env
@@ -80,12 +82,16 @@ def run_playbook(
     extra_vars: dict[str, Any] | None = None,
     env_overrides: dict[str, str | None] | None = None,
     cwd: Path = ROOT,
+    root: Path = ROOT,
+    timeout: float = 900,
 ) -> PlaybookRun:
     """ansible-playbook with the emulator inventory, started in cwd; the request log is cleared first and read after."""
-    command, env = playbook_command(emulator, playbook, *args, extra_vars=extra_vars, env_overrides=env_overrides)
+    command, env = playbook_command(
+        emulator, playbook, *args, extra_vars=extra_vars, env_overrides=env_overrides, root=root
+    )
     emulator.clear_requests()
     started = time.monotonic()
-    process = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
+    process = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     seconds = time.monotonic() - started
     return PlaybookRun(process.returncode, process.stdout + process.stderr, seconds, emulator.requests())
 

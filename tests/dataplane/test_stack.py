@@ -28,6 +28,7 @@ from tests.dataplane.auth_checks import (  # noqa: F401  # pylint: disable=unuse
 )
 from tests.dataplane.conftest import Stack, deploy
 from tests.dataplane.container_checks import (  # noqa: F401  # pylint: disable=unused-import
+    test_each_containers_lines_are_in_its_awslogs_stream,
     test_mlflow_answers_401_with_its_challenge_to_anyone_without_the_password,
     test_mlflow_fits_beside_nginx_in_the_task_memory,
     test_mlflow_listens_on_loopback_only_and_checks_the_host,

@@ -65,11 +65,14 @@ def destination(container: dict[str, Any], task_id: str, account: str, region: s
 
 def prepare(target: Destination) -> None:
     """As the agent before the containers start: the group exists (or is created), the stream is made."""
+    from moto.logs.exceptions import ResourceAlreadyExistsException
+
     backend = _logs(target)
     if target.group not in backend.groups:
         if not target.create_group:
             raise LogDriverError(MISSING_GROUP)
-        backend.create_log_group(target.group, {})
+        with contextlib.suppress(ResourceAlreadyExistsException):  # the service's other task was first
+            backend.create_log_group(target.group, {})
     backend.ensure_log_stream(target.group, target.stream)
 
 

@@ -31,6 +31,17 @@ def _container(group: str, **options: str) -> dict[str, Any]:
     }
 
 
+@pytest.fixture
+def target() -> awslogs.Destination:
+    """A container's stream, ready as the agent leaves it: the group exists, the stream is made."""
+    group = f"/units/{uuid.uuid4().hex}"
+    _logs().create_log_group(group, {})
+    made = awslogs.destination(_container(group), uuid.uuid4().hex, ACCOUNT, REGION)
+    assert made is not None
+    awslogs.prepare(made)
+    return made
+
+
 def test_the_stream_is_prefix_container_task_and_a_missing_group_stops_the_task_with_the_agents_reason() -> None:
     group = f"/units/{uuid.uuid4().hex}"
     target = awslogs.destination(_container(group), "0123abcd", ACCOUNT, "eu-west-1")
@@ -52,12 +63,9 @@ def test_the_stream_is_prefix_container_task_and_a_missing_group_stops_the_task_
     assert list(_logs().groups[group].streams) == ["mlflow/mlflow/0123abcd"]
 
 
-def test_lines_reach_the_stream_in_order_with_their_time_and_the_file(tmp_path: Path) -> None:
-    group = f"/units/{uuid.uuid4().hex}"
-    _logs().create_log_group(group, {})
-    target = awslogs.destination(_container(group), "task1", ACCOUNT, REGION)
-    assert target is not None
-    awslogs.prepare(target)
+def test_lines_reach_the_stream_in_order_with_their_time_and_the_file(
+    tmp_path: Path, target: awslogs.Destination
+) -> None:
     output = awslogs.ContainerOutput(log=tmp_path / "mlflow.log", target=target)
     read_end, write_end = os.pipe()
     before = int(time.time() * 1000)
@@ -67,7 +75,7 @@ def test_lines_reach_the_stream_in_order_with_their_time_and_the_file(tmp_path: 
         pipe.write(f"starting\n\nerror: on stderr too\r\n{long_line}\n".encode())
     output.close()
 
-    events = _logs().groups[group].streams[target.stream].events
+    events = _logs().groups[target.group].streams[target.stream].events
     messages = [event.message for event in events]
     assert messages == ["starting", "error: on stderr too", "x" * awslogs.MAX_EVENT_BYTES, "x" * 10]
     stamps = [event.timestamp for event in events]
@@ -76,18 +84,13 @@ def test_lines_reach_the_stream_in_order_with_their_time_and_the_file(tmp_path: 
 
 
 def test_lines_wait_for_the_next_flush_and_a_batch_stays_within_put_log_events_limits(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, target: awslogs.Destination, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(awslogs, "FLUSH_INTERVAL_S", 3600.0)
-    group = f"/units/{uuid.uuid4().hex}"
-    _logs().create_log_group(group, {})
-    target = awslogs.destination(_container(group), "task2", ACCOUNT, REGION)
-    assert target is not None
-    awslogs.prepare(target)
     output = awslogs.ContainerOutput(log=tmp_path / "nginx.log", target=target)
     for number in range(awslogs.BATCH_EVENTS + 5):
         output._add(f"line {number}")
-    stream = _logs().groups[group].streams[target.stream]
+    stream = _logs().groups[target.group].streams[target.stream]
     assert len(stream.events) == awslogs.BATCH_EVENTS  # a full batch went at once
     output.flush()
     assert len(stream.events) == awslogs.BATCH_EVENTS  # the rest waits for the flush interval

@@ -72,12 +72,15 @@ class Service:
             return ""
 
 
-def spawn(name: str, command: Sequence[str], env: Mapping[str, str], log: Path, cwd: Path) -> Service:
+def spawn(
+    name: str, command: Sequence[str], env: Mapping[str, str], log: Path, cwd: Path, piped: bool = False
+) -> Service:
+    """Start ``command``: its stdout and stderr go to ``log``, or (``piped``) to ``popen.stdout`` for a reader."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as output:
         popen = subprocess.Popen(  # noqa: S603 - our own commands, no shell
             list(command),
-            stdout=output,
+            stdout=subprocess.PIPE if piped else output,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env=dict(env),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from emulator.dataplane import images
+from emulator.dataplane import awslogs, images
 from emulator.dataplane import secrets as secret_values
 from emulator.dataplane.processes import Service, free_port, spawn
 
@@ -37,6 +37,8 @@ class Container:
     next_check: float = 0.0
     exit_code: int | None = None
     secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    log_target: awslogs.Destination | None = None
+    output: awslogs.ContainerOutput | None = None
 
     @property
     def name(self) -> str:
@@ -103,7 +105,7 @@ class LocalTask:
             while not self._stop.is_set():
                 self._watch()
                 self._stop.wait(POLL_S)
-        except (images.ImageError, secret_values.SecretError, TaskFailure) as error:
+        except (images.ImageError, secret_values.SecretError, awslogs.LogDriverError, TaskFailure) as error:
             self.stopped_reason = self.stopped_reason or str(error)
         except Exception as error:  # a data plane bug must still stop the task visibly
             self.stopped_reason = self.stopped_reason or f"InternalError: {type(error).__name__}: {error}"
@@ -113,6 +115,8 @@ class LocalTask:
                 if container.service is not None and container.service.alive():
                     container.service.stop(timeout=10)
                 _record_exit(container)
+                if container.output is not None:
+                    container.output.close()
             self.status = "STOPPED"
 
     def _prepare(self) -> None:
@@ -127,6 +131,9 @@ class LocalTask:
             container.secrets = secret_values.resolve(
                 container.definition.get("secrets", []), self.account, self.region
             )
+            container.log_target = awslogs.destination(container.definition, self.task_id, self.account, self.region)
+            if container.log_target is not None:
+                awslogs.prepare(container.log_target)
         for number in images.IMAGE_PORTS.values():
             self.listen[number] = ("127.0.0.1", free_port())
         for definition in definitions:
@@ -169,7 +176,11 @@ class LocalTask:
             **container.secrets,
             **runtime_env,
         }
-        container.service = spawn(container.name, argv, env, self.workdir / f"{container.name}.log", workdir)
+        log = self.workdir / f"{container.name}.log"
+        container.service = spawn(container.name, argv, env, log, workdir, piped=True)
+        container.output = awslogs.ContainerOutput(log=log, target=container.log_target)
+        if container.service.popen is not None and container.service.popen.stdout is not None:
+            container.output.follow(container.service.popen.stdout)
         container.started_at = time.monotonic()
         check = container.definition.get("healthCheck")
         container.next_check = container.started_at + (float(check.get("interval", 30)) if check else 0)
@@ -178,6 +189,8 @@ class LocalTask:
 
     def _watch(self) -> None:
         for container in self.containers.values():
+            if container.output is not None:
+                container.output.flush()
             if container.service is None or container.exit_code is not None:
                 continue
             if not container.service.alive():

@@ -93,6 +93,21 @@ def _listening_addresses(port: int) -> set[str]:
     return addresses
 
 
+def _cloudwatch_lines(stack: Stack, task_id: str, container: str) -> list[str]:
+    """The container's lines where ECS's awslogs driver puts them, per the service's task definition."""
+    ecs = stack.emulator.client("ecs")
+    service = ecs.describe_services(cluster=stack.outputs["ecs_cluster"], services=[stack.outputs["ecs_service"]])
+    definition = ecs.describe_task_definition(taskDefinition=service["services"][0]["taskDefinition"])
+    found = next(c for c in definition["taskDefinition"]["containerDefinitions"] if c["name"] == container)
+    options = found["logConfiguration"]["options"]
+    events = stack.emulator.client("logs").get_log_events(
+        logGroupName=options["awslogs-group"],
+        logStreamName=f"{options['awslogs-stream-prefix']}/{container}/{task_id}",
+        startFromHead=True,
+    )["events"]
+    return [event["message"] for event in events]
+
+
 def _db_password(stack: Stack, kind: str = "db_secret") -> str:
     """The password in one of the stack's secrets (``kind`` as named by stack_names), the database's by default."""
     secret = stack.emulator.client("secretsmanager").get_secret_value(SecretId=names(stack.name)[kind])
@@ -172,10 +187,21 @@ def test_passwords_stay_out_of_process_lists_and_logs(stack: Stack) -> None:
         lines = [_command_line(pid) for container in ("mlflow", "nginx") for pid in task.processes(container)]
         assert len(lines) >= 4, lines  # MLflow's server and its workers; nginx's master and worker
         logs = "".join((task.directory / f"{c}.log").read_text(errors="replace") for c in ("mlflow", "nginx"))
+        logs += "\n".join(line for c in ("mlflow", "nginx") for line in _cloudwatch_lines(stack, task.task_id, c))
         for secret in secrets:
             for text in [*lines, logs]:
                 assert secret not in text
                 assert urllib.parse.quote(secret, safe="") not in text
+
+
+def test_each_containers_lines_are_in_its_awslogs_stream(stack: Stack) -> None:
+    """As on ECS: stream <prefix>/<container>/<task id> of the definition's group, stdout and stderr."""
+    for task in _tasks(stack):
+        mlflow = _cloudwatch_lines(stack, task.task_id, "mlflow")
+        # MLflow's startup line names the port this task's MLflow listens on.
+        assert f"Uvicorn running on http://{task.mlflow} (Press CTRL+C to quit)" in "\n".join(mlflow), mlflow[:20]
+        assert any(line.startswith("entrypoint: ") for line in mlflow)  # the entrypoint's stderr
+        assert _cloudwatch_lines(stack, task.task_id, "nginx")
 
 
 def test_mlflow_fits_beside_nginx_in_the_task_memory(stack: Stack) -> None:

@@ -29,6 +29,7 @@ from tests.dataplane.auth_checks import (  # noqa: F401  # pylint: disable=unuse
 )
 from tests.dataplane.conftest import Stack, deploy
 from tests.dataplane.container_checks import (  # noqa: F401  # pylint: disable=unused-import
+    test_each_containers_lines_are_in_its_awslogs_stream,
     test_mlflow_answers_401_with_its_challenge_to_anyone_without_the_password,
     test_mlflow_fits_beside_nginx_in_the_task_memory,
     test_mlflow_listens_on_loopback_only_and_checks_the_host,
@@ -206,9 +207,15 @@ def test_a_model_is_logged_registered_and_loaded_by_its_models_uri(mlflow_user: 
     name = f"dataplane-model-{time.time_ns()}"
     mlflow.set_experiment("models")
     with mlflow.start_run():
-        mlflow.sklearn.log_model(model, name="model", registered_model_name=name, input_example=features[:1])
+        info = mlflow.sklearn.log_model(model, name="model", registered_model_name=name, input_example=features[:1])
     loaded = mlflow.pyfunc.load_model(f"models:/{name}/1")
     assert list(loaded.predict(features)) == list(model.predict(features))
+    # The model's files are objects of the stack's bucket.
+    pages = mlflow_user.emulator.client("s3").get_paginator("list_objects_v2")
+    keys = [
+        o["Key"] for page in pages.paginate(Bucket=mlflow_user.outputs["artifact_bucket"]) for o in page["Contents"]
+    ]
+    assert any(info.model_id in key and key.endswith("/MLmodel") for key in keys), keys[-20:]
 
 
 def test_the_ui_renders_the_runs_table_in_a_browser(stack: Stack, mlflow_user: Stack) -> None:
@@ -220,10 +227,13 @@ def test_the_ui_renders_the_runs_table_in_a_browser(stack: Stack, mlflow_user: S
     experiment = client.create_experiment(f"ui-{time.time_ns()}")
     run = client.create_run(experiment, run_name="rendered-in-chromium")
     client.log_metric(run.info.run_id, "accuracy", 0.9)
+    screenshot = ROOT / "tests" / "output" / "mlflow-ui-runs.png"
+    screenshot.unlink(missing_ok=True)
     with browser.open_page(_basic(stack.username, stack.password)) as page:
         page.call("Page.navigate", url=f"{stack.url}/#/experiments/{experiment}/runs")
         found = page.wait_for_text("rendered-in-chromium", timeout=90)
-        page.screenshot(ROOT / "tests" / "output" / "mlflow-ui-runs.png")
+        page.screenshot(screenshot)
+    assert screenshot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     refused = [(status, url) for status, url in page.responses if status in (401, 403)]
     assert found, f"the runs table did not show the run; refused: {refused}"
     assert not refused

@@ -44,6 +44,11 @@ def _image(emulator: launcher.Emulator) -> str:
     return f"{repository['repositoryUri']}:v1"
 
 
+def _awslogs(group: str) -> dict[str, Any]:
+    options = {"awslogs-group": group, "awslogs-region": "us-east-1", "awslogs-stream-prefix": "migrate"}
+    return {"logDriver": "awslogs", "options": options}
+
+
 def _stopped(ecs: Any, cluster: str, arn: str) -> dict[str, Any]:
     deadline = time.monotonic() + STOP_WAIT_S
     while time.monotonic() < deadline:
@@ -60,7 +65,15 @@ def test_a_one_off_task_runs_its_overridden_command_and_reports_the_exit_code(
     ecs = dataplane.client("ecs")
     cluster = unique("jobs")
     ecs.create_cluster(clusterName=cluster)
-    family = fargate_task_definition(ecs, container="job", image=_image(dataplane), command=["/bin/sh", "-c", "exit 0"])
+    group = unique("/ecs/jobs")
+    dataplane.client("logs").create_log_group(logGroupName=group)
+    family = fargate_task_definition(
+        ecs,
+        container="job",
+        image=_image(dataplane),
+        command=["/bin/sh", "-c", "exit 0"],
+        logConfiguration=_awslogs(group),
+    )
     started = ecs.run_task(
         cluster=cluster,
         taskDefinition=family,
@@ -70,7 +83,7 @@ def test_a_one_off_task_runs_its_overridden_command_and_reports_the_exit_code(
             "containerOverrides": [
                 {
                     "name": "job",
-                    "command": ["/bin/sh", "-c", 'exit "$CODE"'],
+                    "command": ["/bin/sh", "-c", 'echo "exiting with $CODE" >&2; exit "$CODE"'],
                     "environment": [{"name": "CODE", "value": "3"}],
                 }
             ]
@@ -83,6 +96,31 @@ def test_a_one_off_task_runs_its_overridden_command_and_reports_the_exit_code(
     assert task["stopCode"] == "EssentialContainerExited"
     assert task["stoppedReason"] == "Essential container in task exited"
     assert [(c["name"], c["lastStatus"], c["exitCode"]) for c in task["containers"]] == [("job", "STOPPED", 3)]
+    # The awslogs driver's stream: <prefix>/<container>/<task id>, as on ECS.
+    stream = f"migrate/job/{task['taskArn'].rsplit('/', 1)[1]}"
+    events = dataplane.client("logs").get_log_events(logGroupName=group, logStreamName=stream)["events"]
+    assert [event["message"] for event in events] == ["exiting with 3"]
+
+
+def test_a_task_whose_log_group_is_missing_fails_to_start_with_the_agents_reason(dataplane: launcher.Emulator) -> None:
+    ecs = dataplane.client("ecs")
+    cluster = unique("jobs")
+    ecs.create_cluster(clusterName=cluster)
+    group = unique("/ecs/missing")
+    family = fargate_task_definition(
+        ecs, container="job", image=_image(dataplane), command=["sleep", "300"], logConfiguration=_awslogs(group)
+    )
+    arn = ecs.run_task(
+        cluster=cluster, taskDefinition=family, launchType="FARGATE", networkConfiguration=_network(dataplane)
+    )["tasks"][0]["taskArn"]
+
+    task = _stopped(ecs, cluster, arn)
+
+    assert task["stopCode"] == "TaskFailedToStart"
+    assert task["stoppedReason"].startswith("ResourceInitializationError: failed to validate logger args: ")
+    assert "ResourceNotFoundException: The specified log group does not exist." in task["stoppedReason"]
+    assert "exitCode" not in task["containers"][0]  # nothing ran
+    assert dataplane.client("logs").describe_log_groups(logGroupNamePrefix=group)["logGroups"] == []
 
 
 def test_stop_task_stops_the_containers_and_reports_the_signal_and_the_user(dataplane: launcher.Emulator) -> None:

@@ -48,6 +48,9 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "studio_domain_delete": (60, 240),
         "studio_profile": (30, 120),
         "studio_profile_delete": (30, 90),
+        "notebook_instance": (180, 420),  # Pending -> InService, 3-7 min (the OnStart script included)
+        "notebook_instance_stop": (60, 180),
+        "notebook_instance_delete": (60, 240),
     },
     "slow": {
         "nat_gateway": (330, 600),  # the 5-10 min tail
@@ -73,10 +76,13 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "studio_domain_delete": (240, 600),
         "studio_profile": (120, 300),
         "studio_profile_delete": (90, 240),
+        "notebook_instance": (420, 900),
+        "notebook_instance_stop": (180, 360),
+        "notebook_instance_delete": (240, 600),
     },
 }
 # Kinds the faults setting can drive into their failed state (docs/emulator.md).
-FAILABLE = ("nat_gateway", "rds_instance", "vpc_link", "studio_domain", "studio_profile")
+FAILABLE = ("nat_gateway", "rds_instance", "vpc_link", "studio_domain", "studio_profile", "notebook_instance")
 FAILURE_REASONS = {
     "nat_gateway": (
         "InsufficientFreeAddressesInSubnet",
@@ -89,6 +95,7 @@ FAILURE_REASONS = {
         "Unable to create the home EFS file system: the subnets have insufficient free IP addresses",
     ),
     "studio_profile": ("Failed", "Unable to create the user's home directory on the domain's EFS file system"),
+    "notebook_instance": ("Failed", "Notebook Instance Lifecycle Config script failed: on-start.sh exited with 1"),
 }
 
 

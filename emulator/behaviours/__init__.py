@@ -41,6 +41,7 @@ ENABLED: tuple[str, ...] = (
     "injected_faults",
     *LIFECYCLES,
     "sagemaker_studio",
+    "sagemaker_notebooks",
     "s3_secure_transport",
     "ecs_tags",
     "ecs_services",

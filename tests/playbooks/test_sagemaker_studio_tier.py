@@ -467,8 +467,12 @@ def test_no_default_vpc_fails_clearly(emulator: Emulator) -> None:
             {"sagemaker_studio_user_profile_name": "mlflow_user"},
             'starting and ending with a letter or digit; got "mlflow_user"',
         ),
+        (
+            {"sagemaker_studio_notebook_instance": {"enabled": True, "volume_size_in_gb": 2}},
+            'volume_size_in_gb (5 to 16384); got {"enabled": true, "volume_size_in_gb": 2}',
+        ),
     ],
-    ids=["domain-id", "network", "profile-name"],
+    ids=["domain-id", "network", "profile-name", "notebook-volume"],
 )
 def test_bad_input_fails_before_any_aws_request(emulator: Emulator, extra_vars: dict[str, Any], message: str) -> None:
     run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": "sm-bad", **extra_vars})

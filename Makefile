@@ -75,7 +75,7 @@ lint: venv-test collections
 	ruff format --check .
 	yamllint --strict .
 	ansible-lint --profile production --offline
-	hadolint files/nginx/Dockerfile files/mlflow/Dockerfile
+	hadolint files/nginx/Dockerfile files/mlflow/Dockerfile files/mlflow-serving/Dockerfile
 
 sanity: venv-test
 	tools/ansible-test-sanity

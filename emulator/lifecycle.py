@@ -53,6 +53,9 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "studio_app_eni": (240, 420),  # a deleted app's interface in the domain's VPC
         "training_job_start": (60, 180),  # Starting: "Preparing the instances for training", 1-3 min
         "sagemaker_endpoint": (240, 480),  # Creating -> InService, 4-8 min
+        "notebook_instance": (180, 420),  # Pending -> InService, 3-7 min (the OnStart script included)
+        "notebook_instance_stop": (60, 180),
+        "notebook_instance_delete": (60, 240),
     },
     "slow": {
         "nat_gateway": (330, 600),  # the 5-10 min tail
@@ -83,10 +86,13 @@ PROFILES: dict[str, dict[str, tuple[float, float]]] = {
         "studio_app_eni": (420, 540),  # within the Studio group's 10 min delete retry
         "training_job_start": (180, 600),  # instances of the type are scarce
         "sagemaker_endpoint": (480, 900),
+        "notebook_instance": (420, 900),
+        "notebook_instance_stop": (180, 360),
+        "notebook_instance_delete": (240, 600),
     },
 }
 # Kinds the faults setting can drive into their failed state (docs/emulator.md).
-FAILABLE = ("nat_gateway", "rds_instance", "vpc_link", "studio_domain", "studio_profile")
+FAILABLE = ("nat_gateway", "rds_instance", "vpc_link", "studio_domain", "studio_profile", "notebook_instance")
 FAILURE_REASONS = {
     "nat_gateway": (
         "InsufficientFreeAddressesInSubnet",
@@ -99,6 +105,7 @@ FAILURE_REASONS = {
         "Unable to create the home EFS file system: the subnets have insufficient free IP addresses",
     ),
     "studio_profile": ("Failed", "Unable to create the user's home directory on the domain's EFS file system"),
+    "notebook_instance": ("Failed", "Notebook Instance Lifecycle Config script failed: on-start.sh exited with 1"),
 }
 
 

@@ -44,6 +44,7 @@ ENABLED: tuple[str, ...] = (
     "sagemaker_studio",
     "sagemaker_training",
     "sagemaker_endpoints",
+    "sagemaker_notebooks",
     "s3_secure_transport",
     "ecs_tags",
     "ecs_services",

@@ -6,11 +6,12 @@ BatchGetBuilds and StopBuild itself, in AWS's shapes, and keeps moto's build lis
 ListBuildsForProject) in step.
 
 A build runs the project's settings with the overrides of StartBuild (``sourceLocationOverride``,
-``environmentVariablesOverride``, ``sourceTypeOverride``). It moves one step per observation: StartBuild
-answers ``IN_PROGRESS`` in ``QUEUED``; the first BatchGetBuilds that sees it reports it in ``BUILD``
-(provisioning, source download, install and pre-build done, or the download failed); the next one sees it
-finished. Its log lines go to the CloudWatch Logs group ``/aws/codebuild/<project>`` (stream: the build's
-UUID) when that group exists, as on AWS when the role may not create groups.
+``environmentVariablesOverride``, ``sourceTypeOverride``, ``environmentTypeOverride``, ``imageOverride``).
+It moves one step per observation: StartBuild answers ``IN_PROGRESS`` in ``QUEUED``; the first
+BatchGetBuilds that sees it reports it in ``BUILD`` (provisioning, source download, install and pre-build
+done, or the download failed); the next one sees it finished. Its log lines go to the CloudWatch Logs group
+``/aws/codebuild/<project>`` (stream: the build's UUID) when that group exists, as on AWS when the role may
+not create groups.
 
 An *image build* is one whose environment names ``IMAGE_REPOSITORY_URI`` and ``IMAGE_TAG`` (and may name
 ``IMAGE_PLATFORM``, ``linux/arm64`` or ``linux/amd64``): its S3 source must be a ZIP holding a
@@ -169,6 +170,10 @@ def _new_build(account: str, region: str, project: dict[str, Any], body: dict[st
     if body.get("sourceLocationOverride"):
         source["location"] = body["sourceLocationOverride"]
     environment = json.loads(json.dumps(project.get("environment") or {}))
+    if body.get("environmentTypeOverride"):
+        environment["type"] = body["environmentTypeOverride"]
+    if body.get("imageOverride"):
+        environment["image"] = body["imageOverride"]
     environment["environmentVariables"] = _merged_variables(
         environment.get("environmentVariables") or [], body.get("environmentVariablesOverride") or []
     )

@@ -22,10 +22,17 @@ FAILED = ("FAILED", "FAULT", "TIMED_OUT", "STOPPED")
 # Builds
 
 
-def start_build(codebuild: Any, project: str, source_location: str | None, variables: dict[str, str]) -> dict:
+def start_build(
+    codebuild: Any, project: str, source_location: str | None, variables: dict[str, str], **environment: Any
+) -> dict:
+    """Starts a build of ``project``; ``environment`` may give its ``type`` and ``image`` for this build only."""
     params: dict[str, Any] = {"projectName": project}
     if source_location:
         params["sourceLocationOverride"] = source_location
+    if environment.get("type"):
+        params["environmentTypeOverride"] = environment["type"]
+    if environment.get("image"):
+        params["imageOverride"] = environment["image"]
     if variables:
         params["environmentVariablesOverride"] = [
             {"name": name, "value": str(value), "type": "PLAINTEXT"} for name, value in sorted(variables.items())
@@ -143,7 +150,12 @@ def run_build(module: Any) -> dict:
             return {"changed": True, "build": {}}
         else:
             build = start_build(
-                codebuild, params["project_name"], params["source_location"], params["environment_variables"] or {}
+                codebuild,
+                params["project_name"],
+                params["source_location"],
+                params["environment_variables"] or {},
+                type=params["environment_type"],
+                image=params["environment_image"],
             )
             changed = True
         if params["wait"]:

@@ -206,6 +206,43 @@ def _codebuild_project(client: Callable[[str], Any], name: str) -> list[Found]:
     return [(p["name"], p["arn"], boto3_tag_list_to_ansible_dict(p.get("tags", []), "key", "value")) for p in projects]
 
 
+def _sagemaker_tags(sagemaker: Any, arn: str) -> dict[str, str]:
+    tags = []
+    for page in sagemaker.get_paginator("list_tags").paginate(ResourceArn=arn):
+        tags += page.get("Tags", [])
+    return boto3_tag_list_to_ansible_dict(tags)
+
+
+def _sagemaker_named(operation: str, name_param: str, name_key: str, arn_key: str) -> Lookup:
+    """A SageMaker resource by name; AWS answers ValidationException for a missing one."""
+
+    def lookup(client: Callable[[str], Any], name: str) -> list[Found]:
+        sagemaker = client("sagemaker")
+        try:
+            found = getattr(sagemaker, operation)(aws_retry=True, **{name_param: name})
+        except is_boto3_error_code("ValidationException") as error:
+            if "RecordNotFound" in str(error) or "does not exist" in str(error):
+                return []
+            raise
+        return [(found[name_key], found[arn_key], _sagemaker_tags(sagemaker, found[arn_key]))]
+
+    return lookup
+
+
+def _sagemaker_listed(operation: str, key: str, name_key: str, arn_key: str) -> Lookup:
+    """Every SageMaker resource of a kind whose name contains the query (an empty query: all of them), for
+    what the stack's examples create under names of their own."""
+
+    def lookup(client: Callable[[str], Any], contains: str) -> list[Found]:
+        sagemaker = client("sagemaker")
+        items = []
+        for page in sagemaker.get_paginator(operation).paginate(**({"NameContains": contains} if contains else {})):
+            items += page[key]
+        return [(i[name_key], i[arn_key], _sagemaker_tags(sagemaker, i[arn_key])) for i in items]
+
+    return lookup
+
+
 LOOKUPS: dict[str, Lookup] = {
     "codebuild_project": _codebuild_project,
     "ecs_cluster": _ecs_cluster,
@@ -223,6 +260,20 @@ LOOKUPS: dict[str, Lookup] = {
     "rds_db_cluster": _db_cluster,
     "rds_db_cluster_snapshots": _db_cluster_snapshots,
     "ssm_parameters": _ssm_parameters,
+    "sagemaker_notebook_instance": _sagemaker_named(
+        "describe_notebook_instance", "NotebookInstanceName", "NotebookInstanceName", "NotebookInstanceArn"
+    ),
+    "sagemaker_notebook_lifecycle_config": _sagemaker_named(
+        "describe_notebook_instance_lifecycle_config",
+        "NotebookInstanceLifecycleConfigName",
+        "NotebookInstanceLifecycleConfigName",
+        "NotebookInstanceLifecycleConfigArn",
+    ),
+    "sagemaker_endpoints": _sagemaker_listed("list_endpoints", "Endpoints", "EndpointName", "EndpointArn"),
+    "sagemaker_endpoint_configs": _sagemaker_listed(
+        "list_endpoint_configs", "EndpointConfigs", "EndpointConfigName", "EndpointConfigArn"
+    ),
+    "sagemaker_models": _sagemaker_listed("list_models", "Models", "ModelName", "ModelArn"),
 }
 
 

@@ -12,7 +12,14 @@ from collections.abc import Callable
 from typing import Any
 
 from ansible.module_utils.common.dict_transformations import snake_dict_to_camel_dict
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import call, call_or_none, client, paginate
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import (
+    AwsError,
+    call,
+    call_or_none,
+    client,
+    error_code,
+    paginate,
+)
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import to_snake as _snake
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.manager import ResourceManager
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPlan, tag_dict, tag_list
@@ -98,6 +105,17 @@ class StudioManager(ResourceManager):
 
     def wait_for(self, what: str, describe: Callable[[], Any], done: Callable[[Any], bool], goal: str) -> Any:
         return waiter(what, describe, done, goal, self.params["wait_timeout"]).wait()
+
+
+def describe_validated(aws: Any, operation: str, missing: str, description: str, **kwargs: Any) -> dict | None:
+    """Describe calls that say a resource is missing with a ValidationException (notebook instances and their
+    lifecycle configurations): None when its message contains ``missing``, else the answer or an AwsError."""
+    try:
+        return call(aws, operation, description, **kwargs)
+    except AwsError as error:
+        if error_code(error.cause) == "ValidationException" and missing in str(error.cause):
+            return None
+        raise
 
 
 def describe_domain(aws: Any, domain_id: str) -> dict | None:

@@ -39,6 +39,17 @@ options:
       - Plain-text environment variables for this build only, added to or replacing the project's.
       - Never pass secrets here; they are visible in the build's description.
     type: dict
+  environment_type:
+    description:
+      - Build environment type for this build only (C(environmentTypeOverride)), for example C(LINUX_CONTAINER)
+        to build an x86-64 image with a project whose environment is C(ARM_CONTAINER). Give O(environment_image)
+        with it, as an environment image runs on one architecture.
+    type: str
+  environment_image:
+    description:
+      - Build environment image for this build only (C(imageOverride)), for example
+        C(aws/codebuild/amazonlinux-x86_64-standard:5.0).
+    type: str
   wait:
     description:
       - Wait until the build completes, and fail unless it succeeded.
@@ -156,6 +167,8 @@ def main() -> None:
         build_id=dict(type="str"),
         source_location=dict(type="str"),
         environment_variables=dict(type="dict"),
+        environment_type=dict(type="str"),
+        environment_image=dict(type="str"),
         **wait_options(3600),
     )
     module = AnsibleAWSModule(
@@ -165,8 +178,11 @@ def main() -> None:
             ("project_name", "build_id"),
             ("build_id", "source_location"),
             ("build_id", "environment_variables"),
+            ("build_id", "environment_type"),
+            ("build_id", "environment_image"),
         ],
         required_one_of=[("project_name", "build_id")],
+        required_together=[("environment_type", "environment_image")],
     )
     with reported_errors(module):
         module.exit_json(**run_build(module))

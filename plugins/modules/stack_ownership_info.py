@@ -37,7 +37,9 @@ options:
           - What the name names.
           - V(ecs_service) takes C(<cluster>/<service>); V(ecs_task_definition) a family, and finds every active
             revision; V(rds_db_cluster_snapshots) a cluster identifier, and finds its manual snapshots;
-            V(ssm_parameters) a path, and finds every parameter below it.
+            V(ssm_parameters) a path, and finds every parameter below it; V(sagemaker_endpoints),
+            V(sagemaker_endpoint_configs) and V(sagemaker_models) a part of a name, and find every one whose name
+            contains it (an empty string matches every one in the region).
         type: str
         required: true
         choices:
@@ -57,8 +59,13 @@ options:
           - rds_db_cluster
           - rds_db_cluster_snapshots
           - ssm_parameters
+          - sagemaker_notebook_instance
+          - sagemaker_notebook_lifecycle_config
+          - sagemaker_endpoints
+          - sagemaker_endpoint_configs
+          - sagemaker_models
       name:
-        description: The name, family, cluster identifier or path to look up.
+        description: The name, family, cluster identifier, path or part of a name to look up.
         type: str
         required: true
   warn:

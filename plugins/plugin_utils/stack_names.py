@@ -43,6 +43,8 @@ def stack_names(stack: str, account: str = "", region: str = "", partition: str 
         "build_log_group": f"/aws/codebuild/{s}-images",
         "repository_nginx": f"{s}/nginx",
         "repository_mlflow": f"{s}/mlflow",
+        # MLflow's model serving image for SageMaker endpoints (files/mlflow-serving).
+        "repository_serving": f"{s}/mlflow-pyfunc",
         "mlflow_secret": f"{s}/mlflow-credentials",
         "mlflow_flask_secret": f"{s}/mlflow-flask-key",
         "mlflow_sagemaker_secret": f"{s}/mlflow-sagemaker-credentials",
@@ -68,6 +70,8 @@ def stack_names(stack: str, account: str = "", region: str = "", partition: str 
         "api_log_group": f"/mlflow/{s}/http-api",
         "sagemaker_role": f"{s}-sagemaker-execution",
         "studio_domain": f"{s}-studio",
+        "notebook_instance": f"{s}-notebook",
+        "notebook_lifecycle_config": f"{s}-notebook-mlflow",
         "parameter_path": f"/mlflow/{s}",
         "bucket_arn": f"arn:{partition}:s3:::{s}-artifacts-{account}-{region}" if scoped else None,
     }

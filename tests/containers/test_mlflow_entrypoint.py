@@ -245,3 +245,12 @@ def test_image_pins_agree_with_the_project_constraints() -> None:
     requirements = _pins(ROOT / "files" / "mlflow" / "requirements.txt")
     assert requirements["mlflow"].startswith("3.")
     assert {name: image.get(name) for name in requirements} == requirements
+
+
+def test_serving_image_runs_the_server_image_mlflow() -> None:
+    server = _pins(ROOT / "files" / "mlflow" / "constraints.txt")
+    serving = _pins(ROOT / "files" / "mlflow-serving" / "constraints.txt")
+    assert serving == server
+    requirements = _pins(ROOT / "files" / "mlflow-serving" / "requirements.txt")
+    assert requirements["mlflow"] == _pins(ROOT / "files" / "mlflow" / "requirements.txt")["mlflow"]
+    assert {name: serving.get(name) for name in requirements} == requirements

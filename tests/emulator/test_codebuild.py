@@ -67,13 +67,21 @@ def _project(emulator: Emulator, setup: dict[str, Any], arch: str = "arm64", **e
     return setup["name"]
 
 
-def _build(emulator: Emulator, setup: dict[str, Any], tag: str, key: str = "ctx.zip", **variables: str) -> dict:
+def _build(
+    emulator: Emulator,
+    setup: dict[str, Any],
+    tag: str,
+    key: str = "ctx.zip",
+    start: dict | None = None,
+    **variables: str,
+) -> dict:
     codebuild = client(emulator, "codebuild")
     overrides = {"IMAGE_REPOSITORY_URI": setup["uri"], "IMAGE_TAG": tag, **variables}
     started = codebuild.start_build(
         projectName=setup["name"],
         sourceLocationOverride=f"{setup['name']}/{key}",
         environmentVariablesOverride=[{"name": k, "value": v} for k, v in overrides.items()],
+        **(start or {}),
     )["build"]
     assert (started["buildStatus"], started["currentPhase"]) == ("IN_PROGRESS", "QUEUED")
     seen = [codebuild.batch_get_builds(ids=[started["id"]])["builds"][0] for _look in range(3)]
@@ -135,6 +143,14 @@ def test_a_platform_other_than_the_hosts_fails(emulator: Emulator, setup: dict) 
     build = _build(emulator, setup, "v1-arm64", IMAGE_PLATFORM="linux/arm64")
     assert (build["buildStatus"], _failed(build)["phaseType"]) == ("FAILED", "BUILD")
     assert _build(emulator, setup, "v1-amd64")["buildStatus"] == "SUCCEEDED"
+    # The environment of one build (the serving image's architecture) runs that architecture's builds.
+    arm = {
+        "environmentTypeOverride": "ARM_CONTAINER",
+        "imageOverride": "aws/codebuild/amazonlinux-aarch64-standard:3.0",
+    }
+    build = _build(emulator, setup, "v2-arm64", start=arm, IMAGE_PLATFORM="linux/arm64")
+    assert (build["buildStatus"], build["environment"]["type"]) == ("SUCCEEDED", "ARM_CONTAINER")
+    assert build["environment"]["image"] == arm["imageOverride"]
 
 
 def test_an_unprivileged_environment_has_no_docker(emulator: Emulator, setup: dict) -> None:

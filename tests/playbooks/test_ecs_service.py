@@ -100,7 +100,10 @@ def test_artifact_bucket(emulator: Emulator, deployed: PlaybookRun) -> None:
 
 def test_image_repositories(emulator: Emulator, deployed: PlaybookRun) -> None:
     ecr = client(emulator, "ecr")
-    repositories = ecr.describe_repositories(repositoryNames=[NAMES["repository_nginx"], NAMES["repository_mlflow"]])
+    repositories = ecr.describe_repositories(
+        repositoryNames=[NAMES["repository_nginx"], NAMES["repository_mlflow"], NAMES["repository_serving"]]
+    )
+    assert len(repositories["repositories"]) == 3
     for repository in repositories["repositories"]:
         assert repository["imageTagMutability"] == "IMMUTABLE"
         assert repository["imageScanningConfiguration"]["scanOnPush"] is True
@@ -297,6 +300,7 @@ def test_outputs_are_published(emulator: Emulator, deployed: PlaybookRun) -> Non
     assert sagemaker_secret == NAMES["mlflow_sagemaker_secret"]
     assert parameters[f"{NAMES['parameter_path']}/artifact-bucket"] == BUCKET
     assert parameters[f"{NAMES['parameter_path']}/ecs-service"] == NAMES["ecs_service"]
+    assert parameters[f"{NAMES['parameter_path']}/serving-image-uri"] == SERVING_IMAGE
 
 
 def _registered_targets(emulator: Emulator) -> set[str]:
@@ -362,6 +366,10 @@ def _ref(name: str, directory: Path = FILES, arch: str = "arm64") -> str:
     return f"{REGISTRY}/{STACK}/{name}:{content_digest(directory / name, 16)}-{arch}"
 
 
+# MLflow's serving image for SageMaker endpoints: x86-64 (SageMaker's default instance types) by default.
+SERVING_IMAGE = f"{REGISTRY}/{NAMES['repository_serving']}:{content_digest(FILES / 'mlflow-serving', 16)}-x86_64"
+
+
 def _images(definition: dict[str, Any]) -> dict[str, str]:
     return {c["name"]: c["image"] for c in definition["containerDefinitions"]}
 
@@ -402,11 +410,11 @@ def test_images_are_built_by_codebuild_for_arm64(emulator: Emulator, deployed: P
     # Its role was created seconds before: CodeBuild refused it until IAM had propagated it (retried).
     creates = [r["status"] for r in deployed.requests if r["action"] == "CreateProject"]
     assert creates[0] == 400 and creates[-1] == 200, creates
-    assert _started_builds(deployed) == 2
+    assert _started_builds(deployed) == 3
     ecr = client(emulator, "ecr")
-    for name in ("nginx", "mlflow"):
-        tag = _ref(name).rsplit(":", 1)[1]
-        [image] = ecr.describe_images(repositoryName=f"{STACK}/{name}", imageIds=[{"imageTag": tag}])["imageDetails"]
+    for reference in (_ref("nginx"), _ref("mlflow"), SERVING_IMAGE):
+        repository, tag = reference.split("/", 1)[1].rsplit(":", 1)
+        [image] = ecr.describe_images(repositoryName=repository, imageIds=[{"imageTag": tag}])["imageDetails"]
         assert image["imageManifestMediaType"] == "application/vnd.docker.distribution.manifest.v2+json"
     definition = _task_definition(emulator)
     assert definition["runtimePlatform"] == {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"}
@@ -424,7 +432,14 @@ def test_images_are_built_by_codebuild_for_arm64(emulator: Emulator, deployed: P
     ids = codebuild.list_builds_for_project(projectName=NAMES["build_project"])["ids"]
     builds = codebuild.batch_get_builds(ids=ids)["builds"]
     assert {b["buildStatus"] for b in builds} == {"SUCCEEDED"}
-    assert {b["environment"]["type"] for b in builds} == {"ARM_CONTAINER"}
+    # The serving image builds on an x86-64 host of the same project (CodeBuild hosts emulate no other).
+    platforms = {
+        v["value"] for b in builds for v in b["environment"]["environmentVariables"] if v["name"] == "IMAGE_PLATFORM"
+    }
+    assert platforms == {"linux/arm64", "linux/amd64"}
+    serving = [b for b in builds if "/mlflow-serving/" in b["source"]["location"]]
+    assert [b["environment"]["type"] for b in serving] == ["LINUX_CONTAINER"]
+    assert sorted(b["environment"]["type"] for b in builds if b not in serving) == ["ARM_CONTAINER"] * 2
     assert {b["source"]["location"].split("/", 1)[0] for b in builds} == {BUILDS_BUCKET}
     logs = client(emulator, "logs")
     events = logs.get_log_events(logGroupName=NAMES["build_log_group"], logStreamName=builds[0]["logs"]["streamName"])
@@ -450,6 +465,7 @@ def test_codebuild_role_reaches_only_its_resources(emulator: Emulator, deployed:
         "*",  # ecr:GetAuthorizationToken takes no resource
         f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{NAMES['repository_nginx']}",
         f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{NAMES['repository_mlflow']}",
+        f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{NAMES['repository_serving']}",
     }
     [wildcard] = [s for s in statements if s["Resource"] == "*"]
     assert wildcard["Action"] == "ecr:GetAuthorizationToken"
@@ -526,6 +542,8 @@ def test_teardown_removes_the_build_project_and_keeps_the_build_contexts_unless_
     assert groups == []
     buckets = [b["Name"] for b in client(emulator, "s3").list_buckets()["Buckets"]]
     assert BUILDS_BUCKET in buckets, "the build contexts are kept with the data"
+    repositories = [r["repositoryName"] for r in client(emulator, "ecr").describe_repositories()["repositories"]]
+    assert not [r for r in repositories if r.startswith(f"{STACK}/")], "images are rebuilt from files/"
 
     purge = run_playbook(
         emulator, "teardown.yml", *tiers, extra_vars={"mlflow_stack_name": STACK, "mlflow_teardown_purge_data": True}

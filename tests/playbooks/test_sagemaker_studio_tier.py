@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import fnmatch
 import json
 import urllib.request
@@ -27,6 +28,8 @@ STACK_NET_NAMES = names(STACK_NET)
 DELETE = "../tests/playbooks/files/sagemaker_studio_delete.yml"
 DOMAIN_WRITES = {"CreateDomain", "UpdateDomain", "DeleteDomain", "AddTags", "DeleteTags"}
 SAGEMAKER_FULL_ACCESS = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
+# The new domain's stack also has a notebook instance (issue 18): created, re-run and deleted with it.
+NOTEBOOK = {"sagemaker_studio_notebook_instance": {"enabled": True, "volume_size_in_gb": 10}}
 
 
 def _deploy(emulator: Emulator, stack: str, *tags: str, **extra: Any) -> PlaybookRun:
@@ -109,7 +112,7 @@ def _start_app(emulator: Emulator, domain_id: str, profile: str) -> None:
 
 @pytest.fixture(scope="module")
 def new_domain(emulator: Emulator) -> PlaybookRun:
-    run = _deploy(emulator, NEW)
+    run = _deploy(emulator, NEW, **NOTEBOOK)
     record_figure("sagemaker_studio first deploy (new domain)", run)
     return run
 
@@ -186,8 +189,34 @@ def _as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else value
 
 
+def test_notebook_instance_runs_with_the_execution_role_and_exports_mlflow_settings(
+    emulator: Emulator, new_domain: PlaybookRun
+) -> None:
+    sagemaker = client(emulator, "sagemaker")
+    notebook = sagemaker.describe_notebook_instance(NotebookInstanceName=NEW_NAMES["notebook_instance"])
+    assert notebook["NotebookInstanceStatus"] == "InService"
+    assert (notebook["InstanceType"], notebook["VolumeSizeInGB"]) == ("ml.t3.medium", 10)
+    assert notebook["RoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/{NEW_NAMES['sagemaker_role']}"
+    # Studio in the default VPC: the notebook in SageMaker's own network, with its internet access.
+    assert "SubnetId" not in notebook and notebook["DirectInternetAccess"] == "Enabled"
+    assert notebook["NotebookInstanceLifecycleConfigName"] == NEW_NAMES["notebook_lifecycle_config"]
+    assert _tags(emulator, notebook["NotebookInstanceArn"])["mlflow:stack"] == NEW
+    config = sagemaker.describe_notebook_instance_lifecycle_config(
+        NotebookInstanceLifecycleConfigName=NEW_NAMES["notebook_lifecycle_config"]
+    )
+    assert _tags(emulator, config["NotebookInstanceLifecycleConfigArn"])["mlflow:stack"] == NEW
+    [hook] = config["OnStart"]
+    script = base64.b64decode(hook["Content"]).decode()
+    assert f"PARAMETERS={NEW_NAMES['parameter_path']}" in script
+    assert "MLFLOW_TRACKING_URI=tracking-uri" in script and "jupyter-server" in script
+    # Created after the outputs it reads at start, in AWS's order.
+    actions = [r["action"] for r in new_domain.requests if r["action"]]
+    assert actions.index("PutParameter") < actions.index("CreateNotebookInstance")
+    assert actions.index("CreateNotebookInstanceLifecycleConfig") < actions.index("CreateNotebookInstance")
+
+
 def test_new_domain_rerun_changes_nothing(emulator: Emulator, new_domain: PlaybookRun) -> None:
-    run = _deploy(emulator, NEW)
+    run = _deploy(emulator, NEW, **NOTEBOOK)
     record_figure("sagemaker_studio no-op re-run", run)
     assert run.changed == 0, run.output[-6000:]
     writes = [r["action"] for r in run.requests if r["action"] and r["action"].startswith(("Create", "Update", "Put"))]
@@ -199,10 +228,22 @@ def test_delete_path_removes_a_profile_with_a_running_app_and_our_domain(
 ) -> None:
     domain = _domain(emulator, NEW_NAMES["studio_domain"])
     _start_app(emulator, domain["DomainId"], "mlflow-user")
+    ours = _inference(emulator, "lab", {"mlflow:stack": NEW})
+    foreign = _inference(emulator, "other", {"mlflow:stack": "another-stack"}) + _inference(emulator, "untagged", {})
 
     run = _delete(emulator, NEW)
     actions = [r["action"] for r in run.requests if r["service"] == "sagemaker"]
     assert actions.index("DeleteApp") < actions.index("DeleteUserProfile") < actions.index("DeleteDomain")
+    # The notebook instance is stopped before it is deleted, and its configuration goes once it is gone.
+    assert actions.index("StopNotebookInstance") < actions.index("DeleteNotebookInstance")
+    assert actions.index("DeleteNotebookInstance") < actions.index("DeleteNotebookInstanceLifecycleConfig")
+    assert actions.index("DeleteEndpoint") < actions.index("DeleteEndpointConfig") < actions.index("DeleteModel")
+    sagemaker = client(emulator, "sagemaker")
+    assert sagemaker.list_notebook_instances()["NotebookInstances"] == []
+    assert sagemaker.list_notebook_instance_lifecycle_configs()["NotebookInstanceLifecycleConfigs"] == []
+    assert set(_inference_left(emulator)).isdisjoint(ours), "the examples' endpoint, config and model are gone"
+    assert sorted(_inference_left(emulator)) == sorted(foreign), "other stacks' and untagged ones are left alone"
+    _remove_inference(emulator, foreign)
     assert _domains_named(emulator, NEW_NAMES["studio_domain"]) == []
     assert not _role_exists(emulator, NEW_NAMES["sagemaker_role"])
     (efs,) = [e for e in _home_efs(emulator) if e["DomainId"] == domain["DomainId"]]
@@ -218,6 +259,40 @@ def test_delete_path_removes_a_profile_with_a_running_app_and_our_domain(
     assert again.changed == 0, again.output[-6000:]
     assert not [r for r in again.requests if r["action"] and r["action"].startswith("Delete")]
     assert _role_exists(emulator, NEW_NAMES["sagemaker_role"])
+
+
+def _inference(emulator: Emulator, name: str, tags: dict[str, str]) -> list[str]:
+    """What the examples deploy (issue 18a): a model, an endpoint configuration and an endpoint."""
+    sagemaker = client(emulator, "sagemaker")
+    tag_list = [{"Key": k, "Value": v} for k, v in tags.items()]
+    role = f"arn:aws:iam::{ACCOUNT}:role/{NEW_NAMES['sagemaker_role']}"
+    image = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{NEW_NAMES['repository_serving']}:tag"
+    container = {"Image": image, "ModelDataUrl": f"s3://{name}-bucket/model.tar.gz"}
+    sagemaker.create_model(ModelName=f"{name}-model", ExecutionRoleArn=role, PrimaryContainer=container, Tags=tag_list)
+    variant = {"VariantName": "AllTraffic", "ModelName": f"{name}-model", "InstanceType": "ml.m5.large"}
+    sagemaker.create_endpoint_config(
+        EndpointConfigName=f"{name}-config", ProductionVariants=[{**variant, "InitialInstanceCount": 1}], Tags=tag_list
+    )
+    sagemaker.create_endpoint(EndpointName=f"{name}-endpoint", EndpointConfigName=f"{name}-config", Tags=tag_list)
+    return [f"{name}-model", f"{name}-config", f"{name}-endpoint"]
+
+
+def _inference_left(emulator: Emulator) -> list[str]:
+    sagemaker = client(emulator, "sagemaker")
+    return (
+        [m["ModelName"] for m in sagemaker.list_models()["Models"]]
+        + [c["EndpointConfigName"] for c in sagemaker.list_endpoint_configs()["EndpointConfigs"]]
+        + [e["EndpointName"] for e in sagemaker.list_endpoints()["Endpoints"]]
+    )
+
+
+def _remove_inference(emulator: Emulator, names: list[str]) -> None:
+    """The test's own, once checked: the session's emulator serves the other tests."""
+    sagemaker = client(emulator, "sagemaker")
+    for name in reversed(names):  # endpoints first
+        kind = name.rsplit("-", 1)[1]
+        parameter = {"model": "ModelName", "config": "EndpointConfigName", "endpoint": "EndpointName"}[kind]
+        getattr(sagemaker, {"config": "delete_endpoint_config"}.get(kind, f"delete_{kind}"))(**{parameter: name})
 
 
 # Existing domain: used, never modified
@@ -405,8 +480,12 @@ def test_no_default_vpc_fails_clearly(emulator: Emulator) -> None:
             {"sagemaker_studio_user_profile_name": "mlflow_user"},
             'starting and ending with a letter or digit; got "mlflow_user"',
         ),
+        (
+            {"sagemaker_studio_notebook_instance": {"enabled": True, "volume_size_in_gb": 2}},
+            'volume_size_in_gb (5 to 16384); got {"enabled": true, "volume_size_in_gb": 2}',
+        ),
     ],
-    ids=["domain-id", "network", "profile-name"],
+    ids=["domain-id", "network", "profile-name", "notebook-volume"],
 )
 def test_bad_input_fails_before_any_aws_request(emulator: Emulator, extra_vars: dict[str, Any], message: str) -> None:
     run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": "sm-bad", **extra_vars})

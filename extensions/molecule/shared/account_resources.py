@@ -74,6 +74,25 @@ def _schedules(scheduler: Any) -> dict[str, Any]:
     }
 
 
+def _sagemaker(sagemaker: Any) -> dict[str, Any]:
+    """The Studio tier's and what the examples deploy (endpoints, their configurations, models)."""
+    return {
+        "studio_domains": [d["DomainName"] for d in sagemaker.list_domains()["Domains"]],
+        "notebook_instances": [
+            n["NotebookInstanceName"] for n in sagemaker.list_notebook_instances()["NotebookInstances"]
+        ],
+        "notebook_lifecycle_configs": [
+            c["NotebookInstanceLifecycleConfigName"]
+            for c in sagemaker.list_notebook_instance_lifecycle_configs()["NotebookInstanceLifecycleConfigs"]
+        ],
+        "sagemaker_endpoints": [e["EndpointName"] for e in sagemaker.list_endpoints()["Endpoints"]],
+        "sagemaker_endpoint_configs": [
+            c["EndpointConfigName"] for c in sagemaker.list_endpoint_configs()["EndpointConfigs"]
+        ],
+        "sagemaker_models": [m["ModelName"] for m in sagemaker.list_models()["Models"]],
+    }
+
+
 def _service_tier(session: boto3.session.Session) -> dict[str, Any]:
     ecs = session.client("ecs")
     clusters = ecs.describe_clusters(clusters=ecs.list_clusters()["clusterArns"])["clusters"]
@@ -122,6 +141,7 @@ def main() -> int:
         **_rds(session.client("rds")),
         **_secrets(session.client("secretsmanager")),
         **_service_tier(session),
+        **_sagemaker(session.client("sagemaker")),
     }
     json.dump(resources, sys.stdout, indent=1, sort_keys=True)
     return 0

@@ -55,7 +55,20 @@ def _make_each_kind(aws: Emulator, name: str, tags: dict[str, str]) -> list[dict
         Type="String",
         **({"Tags": tag_list} if tag_list else {}),
     )
+    sagemaker = aws.client("sagemaker")
+    sagemaker.create_notebook_instance_lifecycle_config(
+        NotebookInstanceLifecycleConfigName=names(name)["notebook_lifecycle_config"], Tags=tag_list
+    )
+    role = f"arn:aws:iam::{ACCOUNT}:role/{names(name)['sagemaker_role']}"
+    sagemaker.create_notebook_instance(
+        NotebookInstanceName=names(name)["notebook_instance"], InstanceType="ml.t3.medium", RoleArn=role, Tags=tag_list
+    )
+    container = {"Image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/x:y"}
+    sagemaker.create_model(ModelName=f"{name}-model", ExecutionRoleArn=role, PrimaryContainer=container, Tags=tag_list)
     return [
+        {"kind": "sagemaker_notebook_lifecycle_config", "name": names(name)["notebook_lifecycle_config"]},
+        {"kind": "sagemaker_notebook_instance", "name": names(name)["notebook_instance"]},
+        {"kind": "sagemaker_models", "name": name},  # every model whose name contains it
         {"kind": "ecs_cluster", "name": name},
         {"kind": "iam_role", "name": names(name)["task_role"]},
         {"kind": "ecr_repository", "name": names(name)["repository_nginx"]},
@@ -76,6 +89,7 @@ def test_owned_resources_of_every_kind_are_reported_owned(aws: Emulator, capsys:
     assert {r["kind"] for r in result["resources"] if r["owned"]} == {w["kind"] for w in wanted}
     assert result["owned"]["iam_role"] == [names(stack)["task_role"]]
     assert result["owned"]["ssm_parameters"] == [f"{names(stack)['parameter_path']}/vpc-id"]
+    assert result["owned"]["sagemaker_models"] == [f"{stack}-model"]
 
 
 @pytest.mark.parametrize("tags", [{}, {TAG: "another-team"}], ids=["untagged", "other-stack"])
@@ -112,6 +126,11 @@ def test_missing_resources_are_simply_absent(aws: Emulator, capsys: pytest.Captu
         ("rds_db_cluster_snapshots", names(stack)["db_cluster"]),
         ("ssm_parameters", names(stack)["parameter_path"]),
         ("scheduler_schedule_group", names(stack)["gc_schedule_group"]),
+        ("sagemaker_notebook_instance", names(stack)["notebook_instance"]),
+        ("sagemaker_notebook_lifecycle_config", names(stack)["notebook_lifecycle_config"]),
+        ("sagemaker_endpoints", stack),
+        ("sagemaker_endpoint_configs", stack),
+        ("sagemaker_models", stack),
     ]
     result = _run(capsys, stack, [{"kind": k, "name": n} for k, n in kinds])
     assert not result.get("failed"), result

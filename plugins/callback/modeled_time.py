@@ -19,6 +19,8 @@ description:
     start and the end of the playbook.
   - Silent unless E(MLFLOW_EMULATOR_CLOCK_URL) is an C(http) address on loopback, so it never reaches AWS
     or any other host.
+  - With E(MLFLOW_MODELED_TIME_TASKS) set to a number N, it also lists the N tasks that took the most modeled
+    time (where a run waits on AWS; C(tools/deploy-bench) uses it).
 requirements:
   - enable in the C(callbacks_enabled) setting of C(ansible.cfg)
 """
@@ -60,14 +62,34 @@ class CallbackModule(CallbackBase):
         super().__init__(*args, **kwargs)
         self._url = clock_url(os.environ)
         self._started: float | None = None
+        self._top = int(os.environ.get("MLFLOW_MODELED_TIME_TASKS", "0") or 0)
+        self._task: tuple[str, float] | None = None
+        self._task_seconds: dict[str, float] = {}
 
     def v2_playbook_on_start(self, playbook: Any) -> None:
         if self._url:
             self._started = read_clock(self._url)
 
+    def v2_playbook_on_task_start(self, task: Any, is_conditional: bool) -> None:
+        if self._top > 0 and self._started is not None:
+            self._end_task(read_clock(self._url))
+            now = read_clock(self._url)
+            self._task = (task.get_name(), now) if now is not None else None
+
+    def _end_task(self, now: float | None) -> None:
+        if self._task is not None and now is not None:
+            name, started = self._task
+            self._task_seconds[name] = self._task_seconds.get(name, 0.0) + now - started
+        self._task = None
+
     def v2_playbook_on_stats(self, stats: Any) -> None:
         if self._started is None:
             return
         ended = read_clock(self._url) if self._url else None
-        if ended is not None:
-            self._display.display(f"Modeled AWS time: {(ended - self._started) / 60:.1f} min")
+        if ended is None:
+            return
+        self._end_task(ended)
+        ranked = sorted(self._task_seconds.items(), key=lambda item: item[1], reverse=True)[: self._top]
+        for name, seconds in ranked:
+            self._display.display(f"Modeled {seconds / 60:5.1f} min  {name}")
+        self._display.display(f"Modeled AWS time: {(ended - self._started) / 60:.1f} min")

@@ -323,3 +323,26 @@ def test_the_emulator_inventory_refuses_a_non_loopback_endpoint(emulator: Emulat
     assert run.failed
     assert "deploys to the embedded emulator only" in run.output
     assert run.requests == []
+
+
+def test_first_deploy_asks_for_every_slow_resource_before_the_service_and_rolls_out_once(
+    emulator: Emulator, first_deploy: PlaybookRun
+) -> None:
+    """AWS's long waits overlap (docs/architecture.md, "Deploy order"): Aurora's writer, the Studio domain,
+    the NAT gateways, the ALB and the VPC link are all requested before the service, which waits for them, and
+    the HTTP API exists before the first task definition, which therefore allows its origin: one revision."""
+    actions = [entry["action"] for entry in first_deploy.requests]
+    first_service = actions.index("CreateService")
+    for slow in ("CreateNatGateway", "CreateDBInstance", "CreateDomain", "CreateLoadBalancer", "CreateVpcLink"):
+        assert actions.index(slow) < first_service, slow
+    assert actions.count("RegisterTaskDefinition") == 2, "the service's and the gc task's families, once each"
+    ecs = client(emulator, "ecs")
+    definition = ecs.describe_task_definition(taskDefinition=NAMES["task_family"])["taskDefinition"]
+    assert definition["revision"] == 1
+    [endpoint] = [
+        api["ApiEndpoint"]
+        for api in client(emulator, "apigatewayv2").get_apis()["Items"]
+        if api["Name"] == NAMES["api"]
+    ]
+    [mlflow] = [c for c in definition["containerDefinitions"] if c["name"] == "mlflow"]
+    assert {e["name"]: e["value"] for e in mlflow["environment"]}["MLFLOW_CORS_ALLOWED_ORIGINS"] == endpoint

@@ -36,14 +36,8 @@ def _scaling() -> Any:
 
 
 @pytest.fixture
-def scalable_target() -> None:
+def scalable_target(ecs_service: str) -> None:
     """The registered target the actions belong to (AWS refuses an action without one)."""
-    ecs = boto3.client("ecs", region_name="us-east-1")
-    ecs.create_cluster(clusterName="alpha")
-    ecs.register_task_definition(
-        family="alpha-mlflow", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 512}]
-    )
-    ecs.create_service(cluster="alpha", serviceName="alpha-mlflow", taskDefinition="alpha-mlflow", desiredCount=2)
     _scaling().register_scalable_target(MinCapacity=2, MaxCapacity=6, **IDENTITY)
 
 

@@ -55,6 +55,7 @@ ENABLED: tuple[str, ...] = (
     "codebuild_projects",
     "codebuild_builds",
     "iam_service_linked_roles",
+    "scalable_targets",
     *STRICT,
 )
 

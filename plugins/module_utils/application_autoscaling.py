@@ -11,12 +11,39 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsEr
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.manager import ResourceManager
 
 # The parameters that identify one scalable target, in boto3's spelling.
-_IDENTITY = (
+IDENTITY = (
     ("service_namespace", "ServiceNamespace"),
     ("resource_id", "ResourceId"),
     ("scalable_dimension", "ScalableDimension"),
 )
+# The services whose resources Application Auto Scaling scales (doc fragment mlops.mlflow_aws.scalable_target).
+_NAMESPACES = [
+    "ecs",
+    "ec2",
+    "elasticmapreduce",
+    "appstream",
+    "dynamodb",
+    "rds",
+    "sagemaker",
+    "custom-resource",
+    "comprehend",
+    "lambda",
+    "cassandra",
+    "kafka",
+    "elasticache",
+    "neptune",
+    "workspaces",
+]
 _COMPARED = ("ServiceNamespace", "ResourceId", "ScalableDimension", "MinCapacity", "MaxCapacity")
+
+
+def target_options() -> dict:
+    """The options that identify a scalable target (doc fragment ``mlops.mlflow_aws.scalable_target``)."""
+    return {
+        "service_namespace": dict(type="str", required=True, choices=_NAMESPACES),
+        "resource_id": dict(type="str", required=True),
+        "scalable_dimension": dict(type="str", required=True),
+    }
 
 
 def validate(params: dict[str, Any]) -> None:
@@ -34,7 +61,7 @@ class ScalableTargetManager(ResourceManager):
 
     def __init__(self, module: Any) -> None:
         super().__init__(module)
-        self.identity = {boto: self.params[name] for name, boto in _IDENTITY}
+        self.identity = {boto: self.params[name] for name, boto in IDENTITY}
 
     def ensure(self) -> dict:
         with aws_errors(f"manage the scalable target {self.params['resource_id']}"):

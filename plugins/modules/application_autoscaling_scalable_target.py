@@ -18,37 +18,6 @@ description:
 author:
   - mlops.mlflow_aws maintainers (@mlops)
 options:
-  service_namespace:
-    description:
-      - The AWS service the resource belongs to.
-    type: str
-    required: true
-    choices:
-      - ecs
-      - ec2
-      - elasticmapreduce
-      - appstream
-      - dynamodb
-      - rds
-      - sagemaker
-      - custom-resource
-      - comprehend
-      - lambda
-      - cassandra
-      - kafka
-      - elasticache
-      - neptune
-      - workspaces
-  resource_id:
-    description:
-      - The resource, for an ECS service C(service/<cluster>/<service>).
-    type: str
-    required: true
-  scalable_dimension:
-    description:
-      - The scalable dimension, for an ECS service C(ecs:service:DesiredCount).
-    type: str
-    required: true
   min_capacity:
     description:
       - The lowest capacity scaling may set. Required with O(state=present).
@@ -64,6 +33,7 @@ options:
     choices: [present, absent]
     default: present
 extends_documentation_fragment:
+  - mlops.mlflow_aws.scalable_target
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -118,6 +88,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.application_autoscaling import (
     ScalableTargetManager,
+    target_options,
     validate,
 )
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
@@ -126,29 +97,7 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import st
 
 def main() -> None:
     argument_spec = dict(
-        service_namespace=dict(
-            type="str",
-            required=True,
-            choices=[
-                "ecs",
-                "ec2",
-                "elasticmapreduce",
-                "appstream",
-                "dynamodb",
-                "rds",
-                "sagemaker",
-                "custom-resource",
-                "comprehend",
-                "lambda",
-                "cassandra",
-                "kafka",
-                "elasticache",
-                "neptune",
-                "workspaces",
-            ],
-        ),
-        resource_id=dict(type="str", required=True),
-        scalable_dimension=dict(type="str", required=True),
+        **target_options(),
         min_capacity=dict(type="int"),
         max_capacity=dict(type="int"),
         **state_option(),

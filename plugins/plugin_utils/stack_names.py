@@ -65,6 +65,8 @@ def stack_names(stack: str, account: str = "", region: str = "", partition: str 
         "target_group": f"{s}-tg",
         "scaling_resource": f"service/{s}/{s}-mlflow",
         "scaling_policy": f"{s}-cpu-target",
+        "schedule_start": f"{s}-mlflow-start",
+        "schedule_stop": f"{s}-mlflow-stop",
         "vpc_link": f"{s}-vpclink",
         "api": f"{s}-api",
         "api_log_group": f"/mlflow/{s}/http-api",

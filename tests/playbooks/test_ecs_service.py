@@ -529,6 +529,55 @@ def test_docker_builder_without_an_engine_fails_early(emulator: Emulator, deploy
     assert [r for r in run.requests if r["service"] not in ("sts",)] == []
 
 
+SCHEDULE = {"timezone": "Europe/Paris", "start": "cron(0 7 ? * MON-FRI *)", "stop": "cron(0 20 ? * MON-FRI *)"}
+SCALABLE_TARGET = {
+    "ServiceNamespace": "ecs",
+    "ResourceId": NAMES["scaling_resource"],
+    "ScalableDimension": "ecs:service:DesiredCount",
+}
+
+
+def _scheduled_actions(emulator: Emulator) -> dict[str, dict[str, Any]]:
+    actions = client(emulator, "application-autoscaling").describe_scheduled_actions(**SCALABLE_TARGET)
+    return {a["ScheduledActionName"]: a for a in actions["ScheduledActions"]}
+
+
+def _capacity_range(emulator: Emulator) -> tuple[int, int]:
+    scaling = client(emulator, "application-autoscaling")
+    [target] = scaling.describe_scalable_targets(
+        ServiceNamespace="ecs", ResourceIds=[NAMES["scaling_resource"]], ScalableDimension="ecs:service:DesiredCount"
+    )["ScalableTargets"]
+    return target["MinCapacity"], target["MaxCapacity"]
+
+
+def test_off_hours_schedule_and_a_rerun_while_it_holds_the_service_at_zero(
+    emulator: Emulator, deployed: PlaybookRun
+) -> None:
+    """Before the teardown test, which checks that the actions go with the scalable target."""
+    scheduled = {"mlflow_stack_name": STACK, "ecs_service_schedule": SCHEDULE}
+    run = run_playbook(emulator, "site.yml", "--tags", "ecs_service", extra_vars=scheduled)
+    assert not run.failed, run.output[-5000:]
+    actions = _scheduled_actions(emulator)
+    stop, start = actions[NAMES["schedule_stop"]], actions[NAMES["schedule_start"]]
+    assert (stop["Schedule"], stop["Timezone"]) == (SCHEDULE["stop"], "Europe/Paris")
+    assert stop["ScalableTargetAction"] == {"MinCapacity": 0, "MaxCapacity": 0}
+    assert (start["Schedule"], start["Timezone"]) == (SCHEDULE["start"], "Europe/Paris")
+    assert start["ScalableTargetAction"] == {"MinCapacity": 2, "MaxCapacity": 6}
+    assert _service(emulator)["desiredCount"] == 2, "in the hours, nothing stops before the stop action"
+
+    # The emulator never fires a schedule: what AWS does at the stop time, the range to 0 and the service with it.
+    client(emulator, "application-autoscaling").register_scalable_target(
+        MinCapacity=0, MaxCapacity=0, **SCALABLE_TARGET
+    )
+    client(emulator, "ecs").update_service(cluster=STACK, service=NAMES["ecs_service"], desiredCount=0)
+    night = run_playbook(emulator, "site.yml", "--tags", "ecs_service", extra_vars=scheduled)
+    assert not night.failed, night.output[-5000:]
+    assert night.changed == 0, night.output[-8000:]
+    assert _service(emulator)["desiredCount"] == 0
+    assert _capacity_range(emulator) == (0, 0)
+    assert "the service stays at 0 tasks" in " ".join(night.output.split())
+
+
 def test_teardown_removes_the_build_project_and_keeps_the_build_contexts_unless_purging(
     emulator: Emulator, deployed: PlaybookRun
 ) -> None:
@@ -536,6 +585,8 @@ def test_teardown_removes_the_build_project_and_keeps_the_build_contexts_unless_
     tiers = ("--tags", "http_api,ecs_service")
     run = run_playbook(emulator, "teardown.yml", *tiers, extra_vars={"mlflow_stack_name": STACK})
     assert not run.failed, run.output[-5000:]
+    # Deregistering the scalable target deleted the off-hours actions of the test before (as AWS does).
+    assert _scheduled_actions(emulator) == {}
     assert client(emulator, "codebuild").batch_get_projects(names=[NAMES["build_project"]])["projects"] == []
     assert NAMES["build_role"] not in [r["RoleName"] for r in client(emulator, "iam").list_roles()["Roles"]]
     groups = client(emulator, "logs").describe_log_groups(logGroupNamePrefix=f"/aws/codebuild/{STACK}-")["logGroups"]

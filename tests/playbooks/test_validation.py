@@ -47,6 +47,14 @@ def _flat(run: PlaybookRun) -> str:
         ({"ecs_service_mlflow_db_max_overflow": 0}, "must be 1 or more (MLflow ignores 0); got 2 and 0"),
         ({"ecs_service_gc_older_than": "1.5d"}, "ecs_service_gc_older_than must be an age like 30d, 12h or 1d12h"),
         ({"ecs_service_gc_schedule": "every day"}, "must be an EventBridge Scheduler expression, rate(1 day)"),
+        (
+            {"ecs_service_schedule": {"start": "cron(0 7 * * MON-FRI *)", "stop": "cron(0 20 ? * MON-FRI *)"}},
+            "ecs_service_schedule takes start and stop, two different Application Auto Scaling cron expressions",
+        ),
+        (
+            {"ecs_service_schedule": {"start": "cron(0 7 ? * * *)", "stop": "cron(0 20 ? * * *)", "timezone": "CEST"}},
+            'optionally timezone, an IANA time zone such as Europe/Paris (default UTC); or {} for none. Got {"start"',
+        ),
         ({"mlflow_stack_tags": "owner=me"}, "mlflow_stack_tags must be a mapping of tag names to string values"),
         ({"mlflow_stack_tags": {"aws:team": "ml"}}, "no name starting with aws:"),
         ({"mlflow_stack_tags": {"team": 5}}, 'got {"team": 5}'),
@@ -65,6 +73,8 @@ def _flat(run: PlaybookRun) -> str:
         "overflow-zero",
         "gc-age",
         "gc-schedule",
+        "schedule-cron",
+        "schedule-timezone",
         "tags-string",
         "tags-reserved",
         "tags-value",

@@ -1,4 +1,4 @@
-"""stack_names builds every name of docs/naming.md; owned_by reads the stack tag from any tag shape."""
+"""stack_names builds every name of docs/naming.md; owned_by reads the stack tag of any tag shape; timezone."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.mlops.mlflow_aws.plugins.filter.stack_names import FilterModule
 from ansible_collections.mlops.mlflow_aws.plugins.test.owned_by import owned_by
+from ansible_collections.mlops.mlflow_aws.plugins.test.timezone import timezone
 
 stack_names = FilterModule().filters()["stack_names"]
 
@@ -55,3 +56,19 @@ def test_owned_by_reads_every_tag_shape(resource: object) -> None:
 @pytest.mark.parametrize("resource", [{}, {"tags": {}}, {"tags": {"mlflow:stack": "s2"}}, None, "s"])
 def test_owned_by_refuses_untagged_and_foreign(resource: object) -> None:
     assert owned_by(resource, "s") is False
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Europe/Paris", True),
+        ("UTC", True),
+        ("Etc/GMT+9", True),
+        ("Europe/Parris", False),
+        ("CET+1", False),
+        ("", False),
+        (7, False),
+    ],
+)
+def test_timezone_takes_iana_names_only(name: object, expected: bool) -> None:
+    assert timezone(name) is expected

@@ -19,17 +19,6 @@ TARGET = {
 }
 
 
-@pytest.fixture
-def ecs_service() -> None:
-    """The ECS service the target scales: AWS (and moto) refuse to register a target for a missing one."""
-    ecs = boto3.client("ecs", region_name="us-east-1")
-    ecs.create_cluster(clusterName="alpha")
-    ecs.register_task_definition(
-        family="alpha-mlflow", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 512}]
-    )
-    ecs.create_service(cluster="alpha", serviceName="alpha-mlflow", taskDefinition="alpha-mlflow", desiredCount=2)
-
-
 def targets() -> list[dict[str, Any]]:
     client = boto3.client("application-autoscaling", region_name="us-east-1")
     return client.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]

@@ -135,6 +135,9 @@ def main() -> int:
     if not re.match(r"^http://127\.0\.0\.1:[0-9]+$", endpoint):
         print(f"AWS_ENDPOINT_URL must be the emulator on loopback, not {endpoint!r}", file=sys.stderr)
         return 2
+    # The purge scenario runs with injected faults: retry them as the plays do (botocore's standard mode).
+    os.environ.setdefault("AWS_RETRY_MODE", "standard")
+    os.environ.setdefault("AWS_MAX_ATTEMPTS", "10")
     session = boto3.session.Session()
     resources = {
         **_ec2(session.client("ec2")),

@@ -87,7 +87,7 @@ pytest: venv-test collections
 # A hostile AWS (throttle=0.1, 5xx=0.05) over several seeds, deploy and teardown each: long, so never in
 # make test. SOAK_SEEDS="1 2 3" and SOAK_TIERS=vpc,aurora,... choose the runs.
 soak: venv-test collections
-	pytest -n 2 -m soak tests/soak
+	pytest -n 2 -m soak tests
 
 # Teardown scenarios (extensions/molecule), offline, each against its own emulator. SCENARIO=<name> runs one.
 SCENARIO ?=

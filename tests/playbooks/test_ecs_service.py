@@ -550,6 +550,8 @@ def _capacity_range(emulator: Emulator) -> tuple[int, int]:
     return target["MinCapacity"], target["MaxCapacity"]
 
 
+# Two more runs of the tier (several minutes): make soak, to keep make test under its hour.
+@pytest.mark.soak
 def test_off_hours_schedule_and_a_rerun_while_it_holds_the_service_at_zero(
     emulator: Emulator, deployed: PlaybookRun
 ) -> None:

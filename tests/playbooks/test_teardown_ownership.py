@@ -290,10 +290,9 @@ def test_a_partial_teardown_republishes_what_remains(emulator: Emulator, world: 
     after = {
         p["Name"] for p in ssm.get_parameters_by_path(Path=OURS_NAMES["parameter_path"], Recursive=True)["Parameters"]
     }
-    # The outputs that lead to the HTTP API (and its clients' settings) go with it; the others stay published.
+    # The outputs that lead to the HTTP API go with it; the others stay published.
     of_the_api = {
-        f"{OURS_NAMES['parameter_path']}/{key}"
-        for key in ("tracking-uri", "iam-tracking-uri", "iam-tracking-auth", "mlflow-client-environment")
+        f"{OURS_NAMES['parameter_path']}/{key}" for key in ("tracking-uri", "iam-tracking-uri", "iam-tracking-auth")
     }
     assert of_the_api <= before
     assert not of_the_api & after

@@ -80,9 +80,10 @@ lint: venv-test collections
 sanity: venv-test
 	tools/ansible-test-sanity
 
-# One file a worker: each worker has its own emulator, and the playbook suites mostly wait.
+# One file a worker: each worker has its own emulator, and the playbook suites mostly wait. The slowest
+# tests are listed so that make test's time budget is kept with figures.
 pytest: venv-test collections
-	pytest -n 3 --dist loadfile
+	pytest -n 3 --dist loadfile --durations=30
 
 # A hostile AWS (throttle=0.1, 5xx=0.05) over several seeds, deploy and teardown each: long, so never in
 # make test. SOAK_SEEDS="1 2 3" and SOAK_TIERS=vpc,aurora,... choose the runs.

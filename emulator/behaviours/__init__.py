@@ -24,6 +24,7 @@ LIFECYCLES: tuple[str, ...] = (
     "vpc_link_lifecycles",
     "cloudmap_operations",
     "iam_role_propagation",
+    "ecs_task_role_launches",
 )
 
 # AWS's dependency rules on deletes (emulator.strict), and the capacity settings it refuses; off with

@@ -8,7 +8,10 @@ role, each with its own error (the texts clients and AWS's providers match on):
 - SageMaker ``CreateDomain`` (``DefaultUserSettings.ExecutionRole``) and ``CreateUserProfile``
   (``UserSettings.ExecutionRole``): ``ValidationException`` "Could not assume role <role>...";
 - EventBridge Scheduler ``CreateSchedule``/``UpdateSchedule`` (``Target.RoleArn``): ``ValidationException``
-  "The execution role you provide must allow AWS EventBridge Scheduler to assume the role."
+  "The execution role you provide must allow AWS EventBridge Scheduler to assume the role.";
+- ECS ``RunTask`` (the task definition's, or the overrides', task and execution roles): ``ClientException``
+  "ECS was unable to assume the role '<role>' that was provided for this task. ..." (no task is created).
+  A service's scheduler meets the same refusal when it launches tasks: see ``ecs_task_role_launches``.
 
 Only roles whose ``CreateRole`` this emulator saw are timed (an aged account's roles have propagated);
 service-linked roles have their own kind (``ecs_slr_propagation``). On with the lifecycles.
@@ -30,6 +33,10 @@ NAME = "iam_role_propagation"
 KIND = "iam_role_propagation"
 _SCHEDULE = re.compile(r"^/schedules/[^/]+$")
 SCHEDULER_MESSAGE = "The execution role you provide must allow AWS EventBridge Scheduler to assume the role."
+ECS_MESSAGE = (
+    "ECS was unable to assume the role '{role}' that was provided for this task. Please verify that the role being "
+    "passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role."
+)
 
 
 def _key(account: str, role_arn: str) -> str:
@@ -37,10 +44,24 @@ def _key(account: str, role_arn: str) -> str:
 
 
 def propagating(request: AwsRequest, role_arn: str | None) -> bool:
+    return role_propagating(moto_state.account_id(request), role_arn)
+
+
+def role_propagating(account: str, role_arn: str | None) -> bool:
     if not role_arn:
         return False
-    key = _key(moto_state.account_id(request), role_arn)
+    key = _key(account, role_arn)
     return ENGINE.known(KIND, key) and ENGINE.lingering(KIND, key)
+
+
+def unassumable_task_role(account: str, definition: Any, overrides: dict[str, Any] | None = None) -> str | None:
+    """The first of a task's roles (``overrides`` win over the task definition's) ECS cannot assume yet."""
+    overrides = overrides or {}
+    roles = (
+        overrides.get("executionRoleArn") or getattr(definition, "execution_role_arn", None),
+        overrides.get("taskRoleArn") or getattr(definition, "task_role_arn", None),
+    )
+    return next((role for role in roles if role_propagating(account, role)), None)
 
 
 def _start(request: AwsRequest) -> None:
@@ -87,7 +108,19 @@ def _scheduler(request: AwsRequest) -> Response | None:
     return rest_json_error("ValidationException", SCHEDULER_MESSAGE) if propagating(request, role) else None
 
 
-_SERVICES = {"codebuild": _codebuild, "sagemaker": _sagemaker, "scheduler": _scheduler}
+def _ecs(request: AwsRequest) -> Response | None:
+    if request.action != "RunTask":
+        return None
+    body: dict[str, Any] = request.json()
+    try:
+        definition = moto_state.backend("ecs", request).describe_task_definition(str(body.get("taskDefinition", "")))
+    except Exception:  # an unknown definition: strict_ecs answers with ECS's error
+        return None
+    role = unassumable_task_role(moto_state.account_id(request), definition, body.get("overrides"))
+    return json_error("ClientException", ECS_MESSAGE.format(role=role)) if role else None
+
+
+_SERVICES = {"codebuild": _codebuild, "sagemaker": _sagemaker, "scheduler": _scheduler, "ecs": _ecs}
 
 
 class IamRolePropagation:

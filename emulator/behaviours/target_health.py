@@ -35,6 +35,8 @@ def _services_of(request: AwsRequest, group_arn: str) -> list[Any]:
 
 
 def _members(service: Any, group_arn: str, port: int) -> list[str]:
+    if not service.running_count:  # no task launched yet: the health checks have not started
+        return []
     deployment = service.deployments[0]["id"] if service.deployments else service.arn
     state = _HEALTHY if ENGINE.observe(KIND, f"{group_arn}:{deployment}") != PENDING else _INITIAL
     return [

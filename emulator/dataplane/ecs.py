@@ -41,6 +41,8 @@ class Deployment:
     reason: str = ""
     failed: int = 0
     tasks: list[RunningTask] = field(default_factory=list)
+    # The role ECS could not assume when it last tried to launch a task (announced once in the events).
+    unassumable_role: str | None = None
 
 
 @dataclass
@@ -131,7 +133,7 @@ class EcsDataPlane:
         if primary.rollout == "IN_PROGRESS" and primary.failed >= _threshold(int(service.desired_count)):
             self._fail(state, primary, service)
         if primary.rollout != "FAILED":
-            self._scale(primary, service, backend, desired)
+            self._scale(state, primary, service, backend, desired)
         healthy = [t for t in primary.tasks if t.local.healthy]
         if primary.rollout != "FAILED" and len(healthy) >= desired:
             primary.rollout = "COMPLETED"
@@ -142,11 +144,26 @@ class EcsDataPlane:
             state.deployments = [primary]
         self._publish(state, service)
 
-    def _scale(self, deployment: Deployment, service: Any, backend: Any, desired: int) -> None:
+    def _scale(self, state: ServiceState, deployment: Deployment, service: Any, backend: Any, desired: int) -> None:
+        if len(deployment.tasks) < desired and self._launch_refused(state, deployment, backend):
+            return
         while len(deployment.tasks) < desired:
             deployment.tasks.append(self._start_task(deployment, service, backend))
         for extra in deployment.tasks[desired:]:
             extra.local.stop("Scaling activity initiated by (deployment " + deployment.id + ")")
+
+    def _launch_refused(self, state: ServiceState, deployment: Deployment, backend: Any) -> bool:
+        """ECS cannot launch a task whose roles IAM has not propagated: an event, no task, nothing for the
+        circuit breaker to count; the next tick tries again."""
+        from emulator.behaviours.ecs_task_role_launches import launch_failed_event
+        from emulator.behaviours.iam_role_propagation import unassumable_task_role
+
+        definition = backend.describe_task_definition(deployment.task_definition)
+        role = unassumable_task_role(backend.account_id, definition)
+        if role is not None and role != deployment.unassumable_role:
+            _event(backend, state, launch_failed_event(state.key[3], role))
+        deployment.unassumable_role = role
+        return role is not None
 
     def _fail(self, state: ServiceState, deployment: Deployment, service: Any) -> None:
         deployment.rollout = "FAILED"

@@ -16,9 +16,12 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+from moto.backends import get_backend
 from moto.ecs.models import EC2ContainerServiceBackend
 
-from emulator import launcher
+from emulator import clock, launcher, lifecycle
+from emulator.behaviours import iam_role_propagation
+from emulator.behaviours.iam_role_propagation import ECS_MESSAGE
 from emulator.dataplane import runner
 from emulator.dataplane.addresses import AddressPool
 from emulator.dataplane.ecs import EcsDataPlane
@@ -115,3 +118,43 @@ def test_without_the_data_plane_an_update_is_a_new_completed_deployment_of_the_n
     (deployment,) = service["deployments"]
     assert (deployment["taskDefinition"], deployment["rolloutState"]) == (second, "COMPLETED")
     assert deployment["id"] != first_id
+
+
+def test_a_task_role_not_yet_propagated_launches_nothing_and_trips_no_circuit_breaker(
+    ecs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data plane's scheduler, as ECS's: an event per refused role, no task, no failure counted."""
+    monkeypatch.setattr(clock, "CLOCK", clock.VirtualClock(virtual=True))
+    role = "arn:aws:iam::123456789012:role/fresh-task"
+    key = f"123456789012:{role.rsplit('/', 1)[-1]}"
+    lifecycle.ENGINE.restart(iam_role_propagation.KIND, key)
+    try:
+        ecs.register_task_definition(
+            family="svc",
+            networkMode="awsvpc",
+            requiresCompatibilities=["FARGATE"],
+            cpu="256",
+            memory="512",
+            taskRoleArn=role,
+            containerDefinitions=[{"name": "app", "image": "app:1"}],
+        )
+        breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
+        ecs.create_service(
+            cluster="c", serviceName="svc", taskDefinition="svc:1", desiredCount=2, deploymentConfiguration=breaker
+        )
+        plane: EcsDataPlane = runner._HOOKED["ecs"]
+        backend = get_backend("ecs")["123456789012"][REGION]
+        for _ in range(5):
+            plane.reconcile("123456789012", REGION, backend)
+
+        service = ecs.describe_services(cluster="c", services=["svc"])["services"][0]
+        assert (service["runningCount"], service["pendingCount"]) == (0, 0)
+        assert [(d["rolloutState"], d["failedTasks"]) for d in service["deployments"]] == [("IN_PROGRESS", 0)]
+        launches = [e["message"] for e in service["events"] if "failed to launch a task" in e["message"]]
+        assert launches == [f"service svc failed to launch a task with (error {ECS_MESSAGE.format(role=role)})."]
+
+        clock.CLOCK.advance(60)
+        (state,) = plane.services.values()
+        assert not plane._launch_refused(state, state.deployments[0], backend)
+    finally:
+        lifecycle.ENGINE.forget(iam_role_propagation.KIND, key)

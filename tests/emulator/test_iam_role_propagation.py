@@ -75,3 +75,95 @@ def test_a_new_role_is_refused_by_each_service_until_it_has_propagated(emulator:
     refused(sagemaker.create_user_profile, "ValidationException", **profile)
     emulator.advance(PROPAGATED_S)
     sagemaker.create_user_profile(**profile)
+
+
+ECS_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
+ECS_REFUSAL = "ECS was unable to assume the role '{role}' that was provided for this task."
+
+
+def _task_definition(emulator: launcher.Emulator, family: str, role: str) -> str:
+    definition = client(emulator, "ecs").register_task_definition(
+        family=family,
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        executionRoleArn=role,
+        taskRoleArn=role,
+        containerDefinitions=[{"name": "app", "image": "app:1"}],
+    )
+    return str(definition["taskDefinition"]["taskDefinitionArn"])
+
+
+def _ecs_role(emulator: launcher.Emulator) -> str:
+    role = client(emulator, "iam").create_role(RoleName=unique("task"), AssumeRolePolicyDocument=json.dumps(ECS_TRUST))
+    return str(role["Role"]["Arn"])
+
+
+def test_run_task_refuses_a_task_whose_role_has_not_propagated(emulator: launcher.Emulator) -> None:
+    """As AWS answers RunTask (ClientException, no task created) until IAM has propagated the role."""
+    ecs = client(emulator, "ecs")
+    cluster = unique("run")
+    ecs.create_cluster(clusterName=cluster)
+    role = _ecs_role(emulator)
+    family = unique("once")
+    _task_definition(emulator, family, role)
+    ec2 = client(emulator, "ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})  # as the stack's VPC
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName=unique("task"), Description="task", VpcId=vpc)["GroupId"]
+    network = {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}}
+    run = {"cluster": cluster, "taskDefinition": family, "launchType": "FARGATE", "networkConfiguration": network}
+
+    assert ECS_REFUSAL.format(role=role) in str(refused(ecs.run_task, "ClientException", **run))
+    assert ecs.list_tasks(cluster=cluster)["taskArns"] == []
+
+    emulator.advance(PROPAGATED_S)
+    assert len(ecs.run_task(**run)["tasks"]) == 1
+
+
+def _service(emulator: launcher.Emulator, cluster: str) -> dict[str, Any]:
+    return dict(client(emulator, "ecs").describe_services(cluster=cluster, services=["svc"])["services"][0])
+
+
+def test_a_service_cannot_launch_tasks_of_a_new_role_until_it_has_propagated(emulator: launcher.Emulator) -> None:
+    """CreateService and UpdateService accept the role; the scheduler fails to launch the tasks (an event, no
+    task, nothing for the circuit breaker) and launches them once IAM has propagated the role."""
+    ecs = client(emulator, "ecs")
+    cluster = unique("svc")
+    ecs.create_cluster(clusterName=cluster)
+    first_role = _ecs_role(emulator)
+    first = _task_definition(emulator, "svc", first_role)
+    breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
+    ecs.create_service(
+        cluster=cluster, serviceName="svc", taskDefinition=first, desiredCount=2, deploymentConfiguration=breaker
+    )
+
+    for _ in range(3):  # however often it is looked at, the deployment neither completes nor fails
+        service = _service(emulator, cluster)
+        assert service["runningCount"] == 0
+        assert [(d["rolloutState"], d["failedTasks"]) for d in service["deployments"]] == [("IN_PROGRESS", 0)]
+    assert service["events"][0]["message"].startswith("service svc failed to launch a task with (error ECS was")
+    assert ECS_REFUSAL.format(role=first_role) in service["events"][0]["message"]
+
+    emulator.advance(PROPAGATED_S)
+    service = _service(emulator, cluster)
+    assert service["runningCount"] == 2
+    assert [(d["taskDefinition"], d["rolloutState"]) for d in service["deployments"]] == [(first, "COMPLETED")]
+
+    # A new revision with a new role: the running deployment keeps serving until the new one launches.
+    second = _task_definition(emulator, "svc", _ecs_role(emulator))
+    ecs.update_service(cluster=cluster, service="svc", taskDefinition=second)
+    service = _service(emulator, cluster)
+    assert [(d["taskDefinition"], d["status"], d["runningCount"]) for d in service["deployments"]] == [
+        (second, "PRIMARY", 0),
+        (first, "ACTIVE", 2),
+    ]
+    emulator.advance(PROPAGATED_S)
+    assert [(d["taskDefinition"], d["rolloutState"]) for d in _service(emulator, cluster)["deployments"]] == [
+        (second, "COMPLETED")
+    ]

@@ -473,10 +473,27 @@ def test_codebuild_role_reaches_only_its_resources(emulator: Emulator, deployed:
     assert group["logGroups"][0]["retentionInDays"] == 30
 
 
+def _delete_task_role(emulator: Emulator) -> list[str]:
+    """Deleted as IAM requires (its inline policies and instance profiles first); the profiles' names."""
+    iam, role = client(emulator, "iam"), NAMES["task_role"]
+    for policy in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        iam.delete_role_policy(RoleName=role, PolicyName=policy)
+    listed = iam.list_instance_profiles_for_role(RoleName=role)["InstanceProfiles"]
+    profiles = [profile["InstanceProfileName"] for profile in listed]
+    for profile in profiles:
+        iam.remove_role_from_instance_profile(InstanceProfileName=profile, RoleName=role)
+        iam.delete_instance_profile(InstanceProfileName=profile)
+    iam.delete_role(RoleName=role)
+    return profiles
+
+
 def test_changed_mlflow_source_rebuilds_mlflow_only_and_rolls_the_service(
     emulator: Emulator, deployed: PlaybookRun, images_copy: Path
 ) -> None:
+    """Its task role deleted out of band, the run creates it again seconds before the rollout: ECS fails to
+    launch the new tasks until IAM has propagated the role, and the deploy waits that out (no rollback)."""
     before = _task_definition(emulator)
+    _delete_task_role(emulator)
     with (images_copy / "mlflow" / "requirements.txt").open("a") as requirements:
         requirements.write("# a change to the MLflow image\n")
     run = run_playbook(
@@ -491,7 +508,43 @@ def test_changed_mlflow_source_rebuilds_mlflow_only_and_rolls_the_service(
     assert after["revision"] == before["revision"] + 1
     assert _images(after) == {"nginx": _ref("nginx"), "mlflow": _ref("mlflow", images_copy)}
     assert _images(after)["mlflow"] != _images(before)["mlflow"]
-    assert _service(emulator)["taskDefinition"].endswith(f":{after['revision']}")
+    service = _service(emulator)
+    assert service["taskDefinition"].endswith(f":{after['revision']}")
+    assert [(d["taskDefinition"], d["rolloutState"]) for d in service["deployments"]] == [
+        (after["taskDefinitionArn"], "COMPLETED")
+    ]
+    role = after["taskRoleArn"]
+    assert role.endswith(f"/{NAMES['task_role']}")
+    refusals = [e["message"] for e in service["events"] if f"unable to assume the role '{role}'" in e["message"]]
+    assert refusals and refusals[0].startswith(f"service {NAMES['ecs_service']} failed to launch a task"), refusals
+
+
+def test_gc_retries_run_task_while_ecs_cannot_assume_a_new_task_role(emulator: Emulator, deployed: PlaybookRun) -> None:
+    """The task role created again seconds before playbooks/gc.yml: RunTask refuses the task until IAM has
+    propagated it, and the play asks again until ECS takes it. (moto alone runs no container: the task never
+    stops, so the play is given one poll of its wait and ends there.)"""
+    iam = client(emulator, "iam")
+    role = iam.get_role(RoleName=NAMES["task_role"])["Role"]
+    policies = {
+        name: iam.get_role_policy(RoleName=NAMES["task_role"], PolicyName=name)["PolicyDocument"]
+        for name in iam.list_role_policies(RoleName=NAMES["task_role"])["PolicyNames"]
+    }
+    profiles = _delete_task_role(emulator)
+    trust = json.dumps(role["AssumeRolePolicyDocument"])
+    iam.create_role(RoleName=NAMES["task_role"], Path=role["Path"], AssumeRolePolicyDocument=trust, Tags=role["Tags"])
+    for name, document in policies.items():
+        iam.put_role_policy(RoleName=NAMES["task_role"], PolicyName=name, PolicyDocument=json.dumps(document))
+    for profile in profiles:
+        iam.create_instance_profile(InstanceProfileName=profile, Path=role["Path"])
+        iam.add_role_to_instance_profile(InstanceProfileName=profile, RoleName=NAMES["task_role"])
+
+    run = run_playbook(emulator, "gc.yml", extra_vars={"mlflow_stack_name": STACK, "mlflow_gc_wait_timeout": 5})
+
+    runs = [(r["status"], r["answered_by"]) for r in run.requests if r["action"] == "RunTask"]
+    assert len(runs) >= 2 and set(runs[:-1]) == {(400, "iam_role_propagation")} and runs[-1][0] == 200, runs
+    assert "Couldn't run task" not in run.output
+    failed_at = run.output[: run.output.index("fatal:")].rsplit("TASK [", 1)[-1]
+    assert failed_at.startswith("Wait until the task has stopped"), run.output[-3000:]
 
 
 def test_failed_build_stops_the_play_before_the_service(

@@ -144,7 +144,7 @@ def test_a_task_role_not_yet_propagated_launches_nothing_and_trips_no_circuit_br
         )
         plane: EcsDataPlane = runner._HOOKED["ecs"]
         backend = get_backend("ecs")["123456789012"][REGION]
-        for _ in range(5):
+        for _tick in range(5):
             plane.reconcile("123456789012", REGION, backend)
 
         service = ecs.describe_services(cluster="c", services=["svc"])["services"][0]

@@ -143,7 +143,7 @@ def test_a_service_cannot_launch_tasks_of_a_new_role_until_it_has_propagated(emu
         cluster=cluster, serviceName="svc", taskDefinition=first, desiredCount=2, deploymentConfiguration=breaker
     )
 
-    for _ in range(3):  # however often it is looked at, the deployment neither completes nor fails
+    for _look in range(3):  # however often it is looked at, the deployment neither completes nor fails
         service = _service(emulator, cluster)
         assert service["runningCount"] == 0
         assert [(d["rolloutState"], d["failedTasks"]) for d in service["deployments"]] == [("IN_PROGRESS", 0)]

@@ -224,7 +224,7 @@ def test_check_mode_on_a_deployed_stack_changes_nothing(
     assert run.changed == 0, run.output[-6000:]
 
 
-def test_a_deleted_route_is_restored_alone(
+def test_a_deleted_route_and_a_changed_subnet_tag_are_restored_alone(
     emulator: Emulator, first_deploy: PlaybookRun, working_directory: Path
 ) -> None:
     ec2 = client(emulator, "ec2")
@@ -233,13 +233,19 @@ def test_a_deleted_route_is_restored_alone(
         0
     ]
     ec2.delete_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock="0.0.0.0/0")
+    # The subnets a re-run finds as planned are skipped: one whose tags changed must still be put right.
+    [isolated, *_] = _subnets(emulator, STACK, "isolated")
+    name = next(t["Value"] for t in isolated["Tags"] if t["Key"] == "Name")
+    ec2.create_tags(Resources=[isolated["SubnetId"]], Tags=[{"Key": "Name", "Value": "renamed"}])
     run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK}, cwd=working_directory)
     assert not run.failed, run.output[-4000:]
-    assert run.changed == 1, run.output[-6000:]
+    assert run.changed == 2, run.output[-6000:]
     assert [r["action"] for r in run.requests if r["action"] in ("CreateRoute", "ReplaceRoute", "DeleteRoute")] == [
         "CreateRoute"
     ]
     assert any(r.get("DestinationCidrBlock") == "0.0.0.0/0" for r in _routes_of(emulator, private))
+    [again] = [s for s in _subnets(emulator, STACK, "isolated") if s["SubnetId"] == isolated["SubnetId"]]
+    assert {t["Key"]: t["Value"] for t in again["Tags"]}["Name"] == name
 
 
 def test_aurora_tag_alone_after_a_full_run(

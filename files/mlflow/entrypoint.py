@@ -1,15 +1,19 @@
 #!/usr/bin/env python
-"""Start the MLflow tracking server of one ECS task.
+"""Start the MLflow tracking server of one ECS task, or migrate the schemas once (``entrypoint.py migrate``).
+
+Server (no argument):
 
 1. Read the database connection from USERNAME, PASSWORD, HOST, PORT, DATABASE (ECS injects them from
    the database secret) and the artifact bucket from BUCKET.
 2. Wait, for a bounded time, until the database accepts connections.
-3. Create or upgrade MLflow's schema, and the schema of MLflow's authentication app in its own
-   database (AUTH_DATABASE, default `<DATABASE>_auth`), while holding a MySQL named lock, so that tasks
-   starting together take turns: the first migrates, the others find the schemas current.
-   Under the same lock, make sure the SageMaker user exists (MLFLOW_SAGEMAKER_USERNAME and
-   MLFLOW_SAGEMAKER_PASSWORD, from its own secret): not an admin, with the password of its secret and
-   MLFLOW_SAGEMAKER_PERMISSION (default EDIT) on every experiment and registered model.
+3. Refuse to start unless MLflow's schema and the schema of MLflow's authentication app (its own database,
+   AUTH_DATABASE, default `<DATABASE>_auth`) are at this MLflow's head revision: tasks never migrate on
+   start (a rolling deployment would migrate under the old version's running tasks); the migrate task
+   does, once, before the service changes (docs/upgrades.md). Then, under the schema lock (the migrate task's
+   MySQL named lock), make sure the SageMaker user exists (MLFLOW_SAGEMAKER_USERNAME and MLFLOW_SAGEMAKER_PASSWORD, from
+   its own secret): not an admin, with the password of its secret and MLFLOW_SAGEMAKER_PERMISSION (default
+   EDIT) on every experiment and registered model. Rows, not schema: a rotated secret takes effect at the
+   next task start.
 4. Write the auth app's configuration file (its database URI, the default permission, the
    authorization function: a password or the IAM identity API Gateway verified, gateway_auth.py)
    readable by this user only, in the working directory.
@@ -17,7 +21,9 @@
    task is the only way in). MLflow creates the admin user once, from MLFLOW_AUTH_ADMIN_USERNAME and
    MLFLOW_AUTH_ADMIN_PASSWORD; MLFLOW_FLASK_SERVER_SECRET_KEY must be the same in every task.
 
-`entrypoint.py gc` runs `mlflow gc` instead, once (garbage_collect.py, next to this file).
+`entrypoint.py migrate` creates or upgrades both schemas (`mlflow db upgrade` and the auth app's
+migrations) while holding a MySQL named lock, so that two runs take turns, and exits 0 when both are at
+the head revision. `entrypoint.py gc` runs `mlflow gc` instead, once (garbage_collect.py, next to this file).
 
 The passwords never appear in argv (visible in ps) or in the log: the backend store URI reaches
 MLflow through its MLFLOW_BACKEND_STORE_URI environment variable, the auth database's URI through the
@@ -107,6 +113,25 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class DatabaseSettings:
+    username: str
+    password: str = field(repr=False)
+    host: str
+    port: int
+    database: str
+    db_wait_s: float
+
+
+@dataclass(frozen=True)
+class MigrationSettings:
+    """What the migrate task needs: the database, the auth app's database and the lock wait."""
+
+    db: DatabaseSettings
+    auth_database: str
+    lock_wait_s: int
+
+
+@dataclass(frozen=True)
 class SagemakerUser:
     """The non-admin user of programs on the SageMaker execution role that need a password."""
 
@@ -147,13 +172,18 @@ def _split_list(raw: str | None) -> tuple[str, ...]:
     return tuple(item.strip() for item in (raw or "").split(",") if item.strip())
 
 
-def read_auth_settings(env: Mapping[str, str], database: str) -> AuthSettings:
-    """MLflow's auth app: admin user, shared Flask key, default permission and its own database."""
+def read_auth_database(env: Mapping[str, str], database: str) -> str:
     auth_database = env.get("AUTH_DATABASE", "") or f"{database}_auth"
     if not DATABASE_NAME.fullmatch(auth_database) or auth_database == database:
         raise EntrypointError(
             f"AUTH_DATABASE must be 1 to 64 letters, digits or '_' and differ from DATABASE, got {auth_database!r}"
         )
+    return auth_database
+
+
+def read_auth_settings(env: Mapping[str, str], database: str) -> AuthSettings:
+    """MLflow's auth app: admin user, shared Flask key, default permission and its own database."""
+    auth_database = read_auth_database(env, database)
     permission = env.get("MLFLOW_AUTH_DEFAULT_PERMISSION", "") or DEFAULT_PERMISSION
     if permission not in PERMISSIONS:
         raise EntrypointError(
@@ -212,6 +242,23 @@ def read_settings(env: Mapping[str, str]) -> Settings:
         db_wait_s=float(_integer(env, "DB_WAIT_SECONDS", int(DEFAULT_DB_WAIT_S), 0, 3600)),
         lock_wait_s=_integer(env, "DB_MIGRATION_LOCK_SECONDS", DEFAULT_LOCK_WAIT_S, 1, 3600),
         auth=read_auth_settings(env, database),
+    )
+
+
+def read_migration_settings(env: Mapping[str, str]) -> MigrationSettings:
+    """The migrate task's environment: the server's database settings, without bucket or admin user."""
+    db = DatabaseSettings(
+        username=_required(env, "USERNAME"),
+        password=_required(env, "PASSWORD"),
+        host=_required(env, "HOST"),
+        port=_integer(env, "PORT", DEFAULT_DB_PORT, 1, 65535),
+        database=_required(env, "DATABASE"),
+        db_wait_s=float(_integer(env, "DB_WAIT_SECONDS", int(DEFAULT_DB_WAIT_S), 0, 3600)),
+    )
+    return MigrationSettings(
+        db=db,
+        auth_database=read_auth_database(env, db.database),
+        lock_wait_s=_integer(env, "DB_MIGRATION_LOCK_SECONDS", DEFAULT_LOCK_WAIT_S, 1, 3600),
     )
 
 
@@ -276,36 +323,40 @@ def wait_for_database(
             delay = min(delay * 2, 10.0)
 
 
-def lock_name(settings: Settings) -> str:
-    return f"mlflow-schema:{settings.database}"[:LOCK_NAME_MAX]
+def lock_name(database: str) -> str:
+    return f"mlflow-schema:{database}"[:LOCK_NAME_MAX]
 
 
-def migrate_schema(settings: Settings, lock_connection: Any, uri: str) -> str:
-    """Create or upgrade both schemas under a named lock; returns 'created', 'upgraded' or 'current'
-    (the tracking schema's outcome; the auth schema is brought to MLflow's head revision too).
+@contextmanager
+def schema_lock(connection: Any, database: str, wait_s: int) -> Iterator[None]:
+    """Hold the database's schema lock: the migrate task and starting tasks take turns.
 
-    GET_LOCK is held by ``lock_connection`` until RELEASE_LOCK or until that connection closes (a
-    crashed task cannot hold it forever). MLflow's own guard is a file lock: one host only.
+    GET_LOCK is held by ``connection`` until RELEASE_LOCK or until that connection closes (a crashed
+    task cannot hold it forever). MLflow's own guard is a file lock: one host only.
     """
-    name = lock_name(settings)
+    name = lock_name(database)
     started = time.monotonic()
-    with lock_connection.cursor() as cursor:
-        cursor.execute("SELECT GET_LOCK(%s, %s)", (name, settings.lock_wait_s))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT GET_LOCK(%s, %s)", (name, wait_s))
         (acquired,) = cursor.fetchone()
     if acquired != 1:
-        raise EntrypointError(f"could not take the schema lock {name!r} within {settings.lock_wait_s} s")
+        raise EntrypointError(f"could not take the schema lock {name!r} within {wait_s} s")
     log(f"schema lock taken after {time.monotonic() - started:.1f} s")
     try:
-        outcome = _create_or_upgrade(uri)
-        _create_auth_database(lock_connection, settings.auth.database)
-        auth_uri = backend_store_uri(settings, settings.auth.database)
-        _upgrade_auth(auth_uri)
-        if settings.auth.sagemaker_user is not None:
-            log(f"SageMaker user {ensure_sagemaker_user(auth_uri, settings.auth.sagemaker_user)}")
-        return outcome
+        yield
     finally:
-        with lock_connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute("SELECT RELEASE_LOCK(%s)", (name,))
+
+
+def migrate_schema(settings: MigrationSettings, lock_connection: Any, uri: str) -> str:
+    """Create or upgrade both schemas under the schema lock; returns 'created', 'upgraded' or 'current'
+    (the tracking schema's outcome; the auth schema is brought to MLflow's head revision too)."""
+    with schema_lock(lock_connection, settings.db.database, settings.lock_wait_s):
+        outcome = _create_or_upgrade(uri)
+        _create_auth_database(lock_connection, settings.auth_database)
+        _upgrade_auth(backend_store_uri(settings.db, settings.auth_database))
+        return outcome
 
 
 def _create_or_upgrade(uri: str) -> str:
@@ -342,6 +393,42 @@ def _upgrade_auth(uri: str) -> None:
             auth_db_utils.migrate_if_needed(engine, "head")
     finally:
         engine.dispose()
+
+
+def schema_revisions(uri: str, auth_uri: str) -> dict[str, tuple[str | None, str]]:
+    """(revision in the database, this MLflow's head) of the tracking and the auth schema."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from mlflow.server.auth.db import utils as auth_db_utils
+    from mlflow.store.db import utils as db_utils
+
+    engine = db_utils.create_sqlalchemy_engine(uri)
+    try:
+        tracking = (db_utils._get_schema_version(engine), db_utils._get_latest_schema_revision())
+    finally:
+        engine.dispose()
+    auth_engine = db_utils.create_sqlalchemy_engine(auth_uri)
+    try:
+        with auth_engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"version_table": "alembic_version_auth"})
+            current = context.get_current_revision()
+        head = ScriptDirectory.from_config(auth_db_utils._get_alembic_config(auth_uri)).get_current_head()
+    finally:
+        auth_engine.dispose()
+    return {"tracking": tracking, "auth": (current, head or "")}
+
+
+def require_current_schemas(revisions: Mapping[str, tuple[str | None, str]]) -> None:
+    """Tasks never migrate: a schema behind (or ahead of) this MLflow stops the task, naming both revisions."""
+    behind = [
+        f"the {name} schema is at {current or 'nothing'}, this MLflow needs {head}"
+        for name, (current, head) in revisions.items()
+        if current != head
+    ]
+    if behind:
+        raise EntrypointError(
+            "; ".join(behind) + ": run the migrate task of this image first (entrypoint.py migrate, docs/upgrades.md)"
+        )
 
 
 def ensure_sagemaker_user(auth_uri: str, user: SagemakerUser) -> str:
@@ -492,21 +579,64 @@ def server_environment(env: Mapping[str, str], uri: str, auth_config: Path | Non
     return environment
 
 
+def require_image_version(env: Mapping[str, str], installed: str) -> None:
+    """The task definition's MLFLOW_VERSION (what the deployment expects) must be the MLflow this image holds."""
+    expected = env.get("MLFLOW_VERSION", "")
+    if expected and expected != installed:
+        raise EntrypointError(f"the task definition expects MLflow {expected}, this image holds MLflow {installed}")
+
+
+def installed_mlflow() -> str:
+    from importlib.metadata import version
+
+    return version("mlflow")
+
+
+def migrate(env: Mapping[str, str]) -> int:
+    """The migrate task: both schemas to this MLflow's head, once, under the lock; 0 when done."""
+    try:
+        require_image_version(env, installed_mlflow())
+        settings = read_migration_settings(env)
+        connection = wait_for_database(settings.db)
+        try:
+            outcome = migrate_schema(settings, connection, backend_store_uri(settings.db))
+        finally:
+            connection.close()
+    except EntrypointError as error:
+        log(str(error))
+        return 1
+    log(f"schema {outcome} for MLflow {installed_mlflow()}")
+    return 0
+
+
+def prepare_database(settings: Settings, uri: str) -> None:
+    """The schemas are this MLflow's (checked, never migrated here); the SageMaker user is its secret's."""
+    auth_uri = backend_store_uri(settings, settings.auth.database)
+    connection = wait_for_database(settings)
+    try:
+        require_current_schemas(schema_revisions(uri, auth_uri))
+        user = settings.auth.sagemaker_user
+        if user is not None:
+            with schema_lock(connection, settings.database, settings.lock_wait_s):
+                log(f"SageMaker user {ensure_sagemaker_user(auth_uri, user)}")
+    finally:
+        connection.close()
+
+
 def main() -> int:
     if sys.argv[1:] == ["gc"]:
         from garbage_collect import main as garbage_collect
 
         return garbage_collect(os.environ)
+    if sys.argv[1:] == ["migrate"]:
+        return migrate(os.environ)
     try:
+        require_image_version(os.environ, installed_mlflow())
         settings = read_settings(os.environ)
         uri = backend_store_uri(settings)
-        connection = wait_for_database(settings)
-        try:
-            outcome = migrate_schema(settings, connection, uri)
-        finally:
-            connection.close()
+        prepare_database(settings, uri)
         auth_config = write_auth_config(settings, Path.cwd())
-        log(f"schema {outcome}; starting MLflow on {LISTEN_HOST}:{settings.listen_port}")
+        log(f"schema current; starting MLflow on {LISTEN_HOST}:{settings.listen_port}")
         command = server_command(settings)
     except EntrypointError as error:
         log(str(error))

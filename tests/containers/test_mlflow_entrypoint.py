@@ -281,7 +281,7 @@ def test_the_server_never_migrates_a_schema_behind_its_own() -> None:
 
 def test_migration_settings_keep_the_auth_database_rules() -> None:
     settings = entrypoint.read_migration_settings({**BASE_ENV, "BUCKET": "", "MLFLOW_AUTH_ADMIN_PASSWORD": ""})
-    assert (settings.database, settings.auth_database, settings.lock_wait_s) == ("mlflowdb", "mlflowdb_auth", 600)
+    assert (settings.db.database, settings.auth_database, settings.lock_wait_s) == ("mlflowdb", "mlflowdb_auth", 600)
     assert PASSWORD not in repr(settings)
     with pytest.raises(entrypoint.EntrypointError, match="AUTH_DATABASE must be 1 to 64"):
         entrypoint.read_migration_settings({**BASE_ENV, "AUTH_DATABASE": "mlflowdb"})

@@ -9,18 +9,16 @@ part of `make soak`, never `make test`.
 from __future__ import annotations
 
 import base64
-import json
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from emulator import launcher
-from tests.dataplane.conftest import Stack, deploy, start_dataplane_emulator
+from tests.dataplane.conftest import Stack, database, deploy, start_dataplane_emulator
 from tests.support.names import names
 from tests.support.playbooks import run_playbook
 
@@ -52,27 +50,9 @@ def _version(stack: Stack) -> str:
         return response.read().decode().strip()
 
 
-def _database(stack: Stack) -> Any:
-    import pymysql
-
-    cluster_id = names(stack.name)["db_cluster"]
-    cluster = stack.emulator.client("rds").describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]
-    served = next(db for db in stack.dataplane()["dbClusters"] if db["id"] == cluster_id)
-    secret = stack.emulator.client("secretsmanager").get_secret_value(SecretId=names(stack.name)["db_secret"])
-    credentials = json.loads(secret["SecretString"])
-    return pymysql.connect(
-        host=served["address"],
-        port=int(served["port"]),
-        user=credentials["username"],
-        password=credentials["password"],
-        database=cluster["DatabaseName"],
-        autocommit=True,
-    )
-
-
 def _orphan_span(stack: Stack, experiment_id: str, present: bool) -> None:
     """A span whose trace is gone: 3.17's first migration refuses to backfill it, before any DDL."""
-    connection = _database(stack)
+    connection = database(stack)
     try:
         with connection.cursor() as cursor:
             if present:

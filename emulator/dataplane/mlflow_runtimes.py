@@ -17,6 +17,7 @@ from pathlib import Path
 from emulator.dataplane.images import FILES, ImageError
 
 INSTALL_SCRIPT = FILES / "mlflow" / "install-mlflow.sh"
+VERSIONS = FILES / "mlflow" / "versions.txt"
 CACHE_VARIABLE = "MLFLOW_EMULATOR_CACHE_DIR"
 # Installing MLflow and its dependencies from PyPI takes minutes on a loaded machine.
 INSTALL_TIMEOUT_S = 1800
@@ -34,10 +35,18 @@ def installed_version() -> str:
     return version("mlflow")
 
 
+def buildable_versions() -> list[str]:
+    lines = (line.strip() for line in VERSIONS.read_text().splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
 def python_for(mlflow_version: str | None) -> str:
     """The interpreter of a venv holding ``mlflow_version`` (this one's for the pinned version or none)."""
     if not mlflow_version or mlflow_version == installed_version():
         return sys.executable
+    if mlflow_version not in buildable_versions():
+        # The image's build would have failed: no such image to pull.
+        raise ImageError(f"CannotPullContainerError: no image of MLflow {mlflow_version} ({VERSIONS} does not list it)")
     venv = cache_dir() / f"mlflow-{mlflow_version}"
     python = venv / "bin" / "python"
     # One build at a time: tasks of the same version started together wait for the first one's venv.
@@ -48,7 +57,7 @@ def python_for(mlflow_version: str | None) -> str:
 
 
 def _build(venv: Path, mlflow_version: str) -> None:
-    log = venv.with_suffix(".log")
+    log = venv.parent / f"{venv.name}.log"
     venv.parent.mkdir(parents=True, exist_ok=True)
     try:
         venv_command = [sys.executable, "-m", "venv", "--clear", str(venv)]

@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import quote
 
 # nginx shares the task's network namespace; nothing else may reach MLflow, so the host is fixed.
@@ -78,48 +78,28 @@ class EntrypointError(Exception):
     """A configuration or startup problem, reported in one line without secrets."""
 
 
-class DatabaseAccess(Protocol):
-    """What connecting to the database takes (the server's and the gc task's settings)."""
-
-    @property
-    def username(self) -> str: ...
-    @property
-    def password(self) -> str: ...
-    @property
-    def host(self) -> str: ...
-    @property
-    def port(self) -> int: ...
-    @property
-    def database(self) -> str: ...
-    @property
-    def db_wait_s(self) -> float: ...
-
-
 @dataclass(frozen=True)
-class Settings:
+class DatabaseSettings:
+    """Where the tracking store is and how long to wait for it (the server's, the migrate and gc tasks')."""
+
     username: str
     password: str = field(repr=False)
     host: str
     port: int
     database: str
+    db_wait_s: float
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: DatabaseSettings
     bucket: str
     workers: int | None
     listen_port: int
     allowed_hosts: tuple[str, ...]
     cors_allowed_origins: str | None
-    db_wait_s: float
     lock_wait_s: int
     auth: AuthSettings
-
-
-@dataclass(frozen=True)
-class DatabaseSettings:
-    username: str
-    password: str = field(repr=False)
-    host: str
-    port: int
-    database: str
-    db_wait_s: float
 
 
 @dataclass(frozen=True)
@@ -225,13 +205,9 @@ def read_bucket(env: Mapping[str, str]) -> str:
 def read_settings(env: Mapping[str, str]) -> Settings:
     """Validate the environment; every problem is reported before anything connects anywhere."""
     bucket = read_bucket(env)
-    database = _required(env, "DATABASE")
+    db = read_database_settings(env)
     return Settings(
-        username=_required(env, "USERNAME"),
-        password=_required(env, "PASSWORD"),
-        host=_required(env, "HOST"),
-        port=_integer(env, "PORT", DEFAULT_DB_PORT, 1, 65535),
-        database=database,
+        db=db,
         bucket=bucket,
         # The task definition sets it (ecs_service_mlflow_workers); without it, MLflow's own default applies.
         workers=_integer(env, "MLFLOW_WORKERS", 0, 1, 64) if env.get("MLFLOW_WORKERS") else None,
@@ -239,15 +215,14 @@ def read_settings(env: Mapping[str, str]) -> Settings:
         listen_port=_integer(env, "MLFLOW_PORT", DEFAULT_LISTEN_PORT, 1, 65535),
         allowed_hosts=_split_list(env.get("MLFLOW_ALLOWED_HOSTS")),
         cors_allowed_origins=",".join(_split_list(env.get("MLFLOW_CORS_ALLOWED_ORIGINS"))) or None,
-        db_wait_s=float(_integer(env, "DB_WAIT_SECONDS", int(DEFAULT_DB_WAIT_S), 0, 3600)),
         lock_wait_s=_integer(env, "DB_MIGRATION_LOCK_SECONDS", DEFAULT_LOCK_WAIT_S, 1, 3600),
-        auth=read_auth_settings(env, database),
+        auth=read_auth_settings(env, db.database),
     )
 
 
-def read_migration_settings(env: Mapping[str, str]) -> MigrationSettings:
-    """The migrate task's environment: the server's database settings, without bucket or admin user."""
-    db = DatabaseSettings(
+def read_database_settings(env: Mapping[str, str]) -> DatabaseSettings:
+    """USERNAME and PASSWORD (from the database secret), HOST, PORT, DATABASE and the wait for it."""
+    return DatabaseSettings(
         username=_required(env, "USERNAME"),
         password=_required(env, "PASSWORD"),
         host=_required(env, "HOST"),
@@ -255,6 +230,11 @@ def read_migration_settings(env: Mapping[str, str]) -> MigrationSettings:
         database=_required(env, "DATABASE"),
         db_wait_s=float(_integer(env, "DB_WAIT_SECONDS", int(DEFAULT_DB_WAIT_S), 0, 3600)),
     )
+
+
+def read_migration_settings(env: Mapping[str, str]) -> MigrationSettings:
+    """The migrate task's environment: the server's database settings, without bucket or admin user."""
+    db = read_database_settings(env)
     return MigrationSettings(
         db=db,
         auth_database=read_auth_database(env, db.database),
@@ -262,7 +242,7 @@ def read_migration_settings(env: Mapping[str, str]) -> MigrationSettings:
     )
 
 
-def backend_store_uri(settings: DatabaseAccess, database: str | None = None) -> str:
+def backend_store_uri(settings: DatabaseSettings, database: str | None = None) -> str:
     """The SQLAlchemy URI; user and password are percent-escaped, so '@', ':', '/', '%', '#' are safe.
 
     ``database`` defaults to the tracking store's; the auth app's lives beside it on the same server.
@@ -278,7 +258,7 @@ def log(message: str) -> None:
     print(f"entrypoint: {message}", file=sys.stderr, flush=True)
 
 
-def _connect(settings: DatabaseAccess) -> Any:
+def _connect(settings: DatabaseSettings) -> Any:
     import pymysql
 
     return pymysql.connect(
@@ -293,8 +273,8 @@ def _connect(settings: DatabaseAccess) -> Any:
 
 
 def wait_for_database(
-    settings: DatabaseAccess,
-    connect: Callable[[DatabaseAccess], Any] = _connect,
+    settings: DatabaseSettings,
+    connect: Callable[[DatabaseSettings], Any] = _connect,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> Any:
@@ -496,7 +476,7 @@ def auth_config_text(settings: Settings) -> str:
 
     values = {
         "default_permission": settings.auth.default_permission,
-        "database_uri": backend_store_uri(settings, settings.auth.database),
+        "database_uri": backend_store_uri(settings.db, settings.auth.database),
         "authorization_function": AUTHORIZATION_FUNCTION,
         "auth_cache_ttl_seconds": str(AUTH_CACHE_TTL_S),
     }
@@ -611,13 +591,13 @@ def migrate(env: Mapping[str, str]) -> int:
 
 def prepare_database(settings: Settings, uri: str) -> None:
     """The schemas are this MLflow's (checked, never migrated here); the SageMaker user is its secret's."""
-    auth_uri = backend_store_uri(settings, settings.auth.database)
-    connection = wait_for_database(settings)
+    auth_uri = backend_store_uri(settings.db, settings.auth.database)
+    connection = wait_for_database(settings.db)
     try:
         require_current_schemas(schema_revisions(uri, auth_uri))
         user = settings.auth.sagemaker_user
         if user is not None:
-            with schema_lock(connection, settings.database, settings.lock_wait_s):
+            with schema_lock(connection, settings.db.database, settings.lock_wait_s):
                 log(f"SageMaker user {ensure_sagemaker_user(auth_uri, user)}")
     finally:
         connection.close()
@@ -633,7 +613,7 @@ def main() -> int:
     try:
         require_image_version(os.environ, installed_mlflow())
         settings = read_settings(os.environ)
-        uri = backend_store_uri(settings)
+        uri = backend_store_uri(settings.db)
         prepare_database(settings, uri)
         auth_config = write_auth_config(settings, Path.cwd())
         log(f"schema current; starting MLflow on {LISTEN_HOST}:{settings.listen_port}")

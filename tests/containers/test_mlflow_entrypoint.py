@@ -48,7 +48,7 @@ BASE_ENV = {
 
 
 def test_uri_escapes_credentials_and_round_trips() -> None:
-    uri = entrypoint.backend_store_uri(entrypoint.read_settings(BASE_ENV))
+    uri = entrypoint.backend_store_uri(entrypoint.read_settings(BASE_ENV).db)
     assert uri.startswith("mysql+pymysql://")
     assert PASSWORD not in uri
     parsed = make_url(uri)

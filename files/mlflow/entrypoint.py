@@ -345,10 +345,12 @@ def _create_or_upgrade(uri: str) -> str:
 
     engine = db_utils.create_sqlalchemy_engine(uri)
     try:
+        before = db_utils._get_schema_version(engine)
+        # A newer MLflow also finds tables of its own missing: MLflow then creates them and migrates (an upgrade).
         if not db_utils._all_tables_exist(engine):
             db_utils._initialize_tables(engine)
-            return "created"
-        if db_utils._get_schema_version(engine) != db_utils._get_latest_schema_revision():
+            return "created" if before is None else "upgraded"
+        if before != db_utils._get_latest_schema_revision():
             db_utils._upgrade_db(engine)
             return "upgraded"
         return "current"

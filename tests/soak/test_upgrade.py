@@ -114,6 +114,7 @@ def test_a_failed_migration_keeps_the_old_version_and_the_upgrade_keeps_the_runs
     assert not upgraded.failed, upgraded.output[-4000:]
     assert f"/version reports MLflow {NEW}" in upgraded.output
     assert _version(old_stack) == NEW
+    assert f"entrypoint: schema upgraded for MLflow {NEW}" in _migrate_logs(old_stack)
     actions = [r["action"] for r in upgraded.requests if r["action"] in ("RunTask", "UpdateService")]
     assert actions[:2] == ["RunTask", "UpdateService"]
 

@@ -16,7 +16,7 @@ export ANSIBLE_STRATEGY_PLUGINS = $(MITOGEN_STRATEGIES)
 export ANSIBLE_STRATEGY = $(if $(MITOGEN_STRATEGIES),mitogen_linear,linear)
 COLLECTION_LINK := .collections/ansible_collections/mlops/mlflow_aws
 
-.PHONY: demo demo-stop bench test soak venv venv-test collections emulator emulator-stop lint sanity pytest molecule system-deps build clean
+.PHONY: demo demo-stop bench test soak upgrade-test venv venv-test collections emulator emulator-stop lint sanity pytest molecule system-deps build clean
 
 # The data plane runs what the stack describes (ECS tasks, Aurora on MariaDB, ALB, HTTP API) on loopback.
 # A second `make demo` finds the emulator and the stack running, and the play changes nothing.
@@ -89,6 +89,11 @@ pytest: venv-test collections
 # make test. SOAK_SEEDS="1 2 3" and SOAK_TIERS=vpc,aurora,... choose the runs.
 soak: venv-test collections
 	pytest -n 2 -m soak tests
+
+# An MLflow upgrade from 3.16.1 on the data plane, with a failed migration first (docs/upgrades.md): about
+# 15 minutes, in make soak, never in make test.
+upgrade-test: venv-test collections
+	pytest -m soak tests/soak/test_upgrade.py
 
 # Teardown scenarios (extensions/molecule), offline, each against its own emulator. SCENARIO=<name> runs one.
 SCENARIO ?=

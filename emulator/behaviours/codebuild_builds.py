@@ -19,7 +19,9 @@ An *image build* is one whose environment names ``IMAGE_REPOSITORY_URI`` and ``I
 (DOWNLOAD_SOURCE), the environment is not privileged (no Docker daemon), the platform is not the
 environment's architecture (``exec format error``: no emulation on CodeBuild hosts), the repository does
 not exist, or the tag exists in an immutable repository. When it succeeds, the image manifest and its tag
-are put into the emulator's ECR, where DescribeImages and BatchGetImage see them.
+are put into the emulator's ECR, where DescribeImages and BatchGetImage see them. The buildspec passes the
+build's variables named by the Dockerfile's ``ARG``s as ``--build-arg``; the manifest notes them
+(annotations ``build-arg:<NAME>``), so that the data plane runs what the image holds (its MLflow version).
 
 ``MLFLOW_EMULATOR_FAULTS`` (emulator.faults) containing ``fail=codebuild_build`` makes every build fail in
 its BUILD phase (``fail=codebuild_build:<project>``: only that project's).
@@ -30,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import threading
 import time
 import uuid
@@ -413,7 +416,8 @@ def _manifest(build: Build, archive: zipfile.ZipFile) -> str:
     contents = hashlib.sha256()
     for name in sorted(archive.namelist()):
         contents.update(name.encode() + b"\0" + archive.read(name) + b"\0")
-    config = json.dumps({"architecture": architecture, "os": "linux", "context": contents.hexdigest()})
+    args = _build_args(build, archive)
+    config = json.dumps({"architecture": architecture, "os": "linux", "context": contents.hexdigest(), "args": args})
     layer = hashlib.sha256(f"{architecture}:{contents.hexdigest()}".encode()).hexdigest()
     return json.dumps(
         {
@@ -431,9 +435,17 @@ def _manifest(build: Build, archive: zipfile.ZipFile) -> str:
                     "digest": f"sha256:{layer}",
                 }
             ],
+            **({"annotations": {f"build-arg:{k}": v for k, v in args.items()}} if args else {}),
         },
         separators=(",", ":"),
     )
+
+
+def _build_args(build: Build, archive: zipfile.ZipFile) -> dict[str, str]:
+    """The Dockerfile's ARGs that the build's environment sets (the buildspec's --build-arg)."""
+    declared = re.findall(r"^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)", archive.read("Dockerfile").decode(), re.MULTILINE)
+    variables = build.variables()
+    return {name: variables[name] for name in declared if name in variables}
 
 
 def _command_failure(build: Build, command: str, reason: str) -> BuildFailure:

@@ -8,6 +8,8 @@
   ClusterContainsTasksException until the service is INACTIVE.
 - UpdateService with a new task definition (or forceNewDeployment) starts a new PRIMARY deployment of the
   definition's full ARN (moto keeps showing the first); without the data plane it completes at once.
+- A task of RunTask (a one-off task: the schema migration, gc), without the data plane, has run at once: every
+  container exited 0 and the task is STOPPED (moto leaves it RUNNING forever). The data plane runs them.
 """
 
 from __future__ import annotations
@@ -52,7 +54,42 @@ def _wrap_backend() -> None:
         return service
 
     EC2ContainerServiceBackend.update_service = update_service  # type: ignore[method-assign]
+    run = EC2ContainerServiceBackend.run_task
+
+    def run_task(self: Any, *args: Any, **kwargs: Any) -> Any:
+        tasks = run(self, *args, **kwargs)
+        if not dataplane.enabled():
+            for task in tasks:
+                _ran_to_completion(self, task)
+        return tasks
+
+    EC2ContainerServiceBackend.run_task = run_task  # type: ignore[method-assign]
     EC2ContainerServiceBackend._mlflow_lifecycle = True  # type: ignore[attr-defined]
+
+
+def _ran_to_completion(backend: Any, task: Any) -> None:
+    """Nothing runs without the data plane: as with services, the task is done at once, and succeeded."""
+    from moto.core.utils import utcnow
+
+    definition = backend.describe_task_definition(task.task_definition_arn)
+    task._transitions = []
+    task._status = "STOPPED"
+    task.desired_status = "STOPPED"
+    task.stopped_reason = "Essential container in task exited"
+    task.stop_code = "EssentialContainerExited"
+    task.stopping_at = task.stopped_at = task.execution_stopped_at = utcnow()
+    task.containers = [
+        {
+            "containerArn": f"arn:aws:ecs:{task.region_name}:{task._account_id}:container/"
+            f"{task.cluster_name}/{task.id}/{container['name']}",
+            "taskArn": task.task_arn,
+            "name": container["name"],
+            "image": container.get("image"),
+            "lastStatus": "STOPPED",
+            "exitCode": 0,
+        }
+        for container in definition.container_definitions
+    ]
 
 
 def _new_deployment(backend: Any, service: Any, previous: str, force: bool) -> None:

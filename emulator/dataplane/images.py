@@ -12,11 +12,11 @@ server listens on (the task's, chosen by the data plane).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
 import shutil
-import sys
 import tempfile
 import threading
 import zipfile
@@ -33,6 +33,8 @@ CONTEXTS = Path(tempfile.gettempdir()) / f"mlflow-emulator-images-{os.geteuid()}
 # "<repository>:<tag>" and "<repository>@<digest>" -> the context of the image CodeBuild pushed there.
 _pushed: dict[str, Path] = {}
 _pushed_lock = threading.Lock()
+# Manifest annotation keys of the build args (emulator.behaviours.codebuild_builds).
+BUILD_ARG = "build-arg:"
 
 NGINX_MAIN_CONF = """\
 {user_line}
@@ -103,8 +105,8 @@ def image_of(uri: str) -> Image:
     return Image(name=repository, source=source)
 
 
-def require_in_ecr(uri: str, account: str, region: str) -> None:
-    """Refuse an image the emulator's ECR does not hold, as the agent's pull would fail."""
+def require_in_ecr(uri: str, account: str, region: str) -> dict[str, str]:
+    """Refuse an image the emulator's ECR does not hold, as the agent's pull would fail; else its build args."""
     from moto.backends import get_backend
 
     registry, _slash, rest = uri.partition("/")
@@ -113,12 +115,21 @@ def require_in_ecr(uri: str, account: str, region: str) -> None:
     image_id = {"imageDigest": digest} if digest else {"imageTag": tag or "latest"}
     registry_id = registry.split(".", 1)[0]
     try:
-        list(get_backend("ecr")[registry_id or account][region].describe_images(repository, registry_id, [image_id]))
+        found = get_backend("ecr")[registry_id or account][region].batch_get_image(repository, registry_id, [image_id])
     except Exception:
+        found = {}
+    if not found.get("images"):
         raise ImageError(
             "CannotPullContainerError: pull image manifest has been retried 1 time(s): "
             f"failed to resolve ref {uri}: not found"
         ) from None
+    return build_args(str(getattr(found["images"][0], "image_manifest", "") or "{}"))
+
+
+def build_args(manifest: str) -> dict[str, str]:
+    """The ``--build-arg`` values an image was built with (the emulator's CodeBuild notes them in the manifest)."""
+    annotations = json.loads(manifest or "{}").get("annotations") or {}
+    return {key.removeprefix(BUILD_ARG): value for key, value in annotations.items() if key.startswith(BUILD_ARG)}
 
 
 def dockerfile_env(dockerfile: Path) -> dict[str, str]:
@@ -135,13 +146,20 @@ def dockerfile_env(dockerfile: Path) -> dict[str, str]:
 
 
 def launch(
-    image: Image, command: list[str] | None, workdir: Path, listen: dict[int, tuple[str, int]]
+    image: Image,
+    command: list[str] | None,
+    workdir: Path,
+    listen: dict[int, tuple[str, int]],
+    args: dict[str, str] | None = None,
 ) -> tuple[list[str], dict[str, str]]:
-    """The argv and the runtime's environment additions for one container of ``image``."""
+    """The argv and the runtime's environment additions for one container of ``image`` built with ``args``."""
     if image.name == "mlflow":
+        from emulator.dataplane.mlflow_runtimes import python_for
+
         _host, port = listen[IMAGE_PORTS["mlflow"]]
-        # The entrypoint ignores arguments (ENTRYPOINT python entrypoint.py, no CMD).
-        return [sys.executable, str(image.source / "entrypoint.py"), *(command or [])], {"MLFLOW_PORT": str(port)}
+        python = python_for((args or {}).get("MLFLOW_VERSION"))
+        # ENTRYPOINT python entrypoint.py: the command is its arguments (none, migrate or gc).
+        return [python, str(image.source / "entrypoint.py"), *(command or [])], {"MLFLOW_PORT": str(port)}
     return _nginx(image, command, workdir, listen)
 
 

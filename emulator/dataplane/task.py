@@ -39,6 +39,7 @@ class Container:
     secrets: dict[str, str] = field(default_factory=dict, repr=False)
     log_target: awslogs.Destination | None = None
     output: awslogs.ContainerOutput | None = None
+    build_args: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -127,7 +128,7 @@ class LocalTask:
             image = str(container.definition["image"])
             images.image_of(image)
             if self.require_images:
-                images.require_in_ecr(image, self.account, self.region)
+                container.build_args = images.require_in_ecr(image, self.account, self.region)
             container.secrets = secret_values.resolve(
                 container.definition.get("secrets", []), self.account, self.region
             )
@@ -168,7 +169,8 @@ class LocalTask:
         image = images.image_of(str(container.definition["image"]))
         workdir = self.workdir / container.name
         workdir.mkdir(parents=True, exist_ok=True)
-        argv, runtime_env = images.launch(image, container.definition.get("command"), workdir, self.listen)
+        command = container.definition.get("command")
+        argv, runtime_env = images.launch(image, command, workdir, self.listen, container.build_args)
         env = {
             **self.platform_env,
             **images.dockerfile_env(image.source / "Dockerfile"),

@@ -1,15 +1,19 @@
 #!/usr/bin/env python
-"""Start the MLflow tracking server of one ECS task.
+"""Start the MLflow tracking server of one ECS task, or migrate the schemas once (``entrypoint.py migrate``).
+
+Server (no argument):
 
 1. Read the database connection from USERNAME, PASSWORD, HOST, PORT, DATABASE (ECS injects them from
    the database secret) and the artifact bucket from BUCKET.
 2. Wait, for a bounded time, until the database accepts connections.
-3. Create or upgrade MLflow's schema, and the schema of MLflow's authentication app in its own
-   database (AUTH_DATABASE, default `<DATABASE>_auth`), while holding a MySQL named lock, so that tasks
-   starting together take turns: the first migrates, the others find the schemas current.
-   Under the same lock, make sure the SageMaker user exists (MLFLOW_SAGEMAKER_USERNAME and
-   MLFLOW_SAGEMAKER_PASSWORD, from its own secret): not an admin, with the password of its secret and
-   MLFLOW_SAGEMAKER_PERMISSION (default EDIT) on every experiment and registered model.
+3. Refuse to start unless MLflow's schema and the schema of MLflow's authentication app (its own database,
+   AUTH_DATABASE, default `<DATABASE>_auth`) are at this MLflow's head revision: tasks never migrate on
+   start (a rolling deployment would migrate under the old version's running tasks); the migrate task
+   does, once, before the service changes (docs/upgrades.md). Then, under the schema lock (the migrate task's
+   MySQL named lock), make sure the SageMaker user exists (MLFLOW_SAGEMAKER_USERNAME and MLFLOW_SAGEMAKER_PASSWORD, from
+   its own secret): not an admin, with the password of its secret and MLFLOW_SAGEMAKER_PERMISSION (default
+   EDIT) on every experiment and registered model. Rows, not schema: a rotated secret takes effect at the
+   next task start.
 4. Write the auth app's configuration file (its database URI, the default permission, the
    authorization function: a password or the IAM identity API Gateway verified, gateway_auth.py)
    readable by this user only, in the working directory.
@@ -17,7 +21,9 @@
    task is the only way in). MLflow creates the admin user once, from MLFLOW_AUTH_ADMIN_USERNAME and
    MLFLOW_AUTH_ADMIN_PASSWORD; MLFLOW_FLASK_SERVER_SECRET_KEY must be the same in every task.
 
-`entrypoint.py gc` runs `mlflow gc` instead, once (garbage_collect.py, next to this file).
+`entrypoint.py migrate` creates or upgrades both schemas (`mlflow db upgrade` and the auth app's
+migrations) while holding a MySQL named lock, so that two runs take turns, and exits 0 when both are at
+the head revision. `entrypoint.py gc` runs `mlflow gc` instead, once (garbage_collect.py, next to this file).
 
 The passwords never appear in argv (visible in ps) or in the log: the backend store URI reaches
 MLflow through its MLFLOW_BACKEND_STORE_URI environment variable, the auth database's URI through the
@@ -34,7 +40,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import quote
 
 # nginx shares the task's network namespace; nothing else may reach MLflow, so the host is fixed.
@@ -72,38 +78,37 @@ class EntrypointError(Exception):
     """A configuration or startup problem, reported in one line without secrets."""
 
 
-class DatabaseAccess(Protocol):
-    """What connecting to the database takes (the server's and the gc task's settings)."""
-
-    @property
-    def username(self) -> str: ...
-    @property
-    def password(self) -> str: ...
-    @property
-    def host(self) -> str: ...
-    @property
-    def port(self) -> int: ...
-    @property
-    def database(self) -> str: ...
-    @property
-    def db_wait_s(self) -> float: ...
-
-
 @dataclass(frozen=True)
-class Settings:
+class DatabaseSettings:
+    """Where the tracking store is and how long to wait for it (the server's, the migrate and gc tasks')."""
+
     username: str
     password: str = field(repr=False)
     host: str
     port: int
     database: str
+    db_wait_s: float
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: DatabaseSettings
     bucket: str
     workers: int | None
     listen_port: int
     allowed_hosts: tuple[str, ...]
     cors_allowed_origins: str | None
-    db_wait_s: float
     lock_wait_s: int
     auth: AuthSettings
+
+
+@dataclass(frozen=True)
+class MigrationSettings:
+    """What the migrate task needs: the database, the auth app's database and the lock wait."""
+
+    db: DatabaseSettings
+    auth_database: str
+    lock_wait_s: int
 
 
 @dataclass(frozen=True)
@@ -147,13 +152,18 @@ def _split_list(raw: str | None) -> tuple[str, ...]:
     return tuple(item.strip() for item in (raw or "").split(",") if item.strip())
 
 
-def read_auth_settings(env: Mapping[str, str], database: str) -> AuthSettings:
-    """MLflow's auth app: admin user, shared Flask key, default permission and its own database."""
+def read_auth_database(env: Mapping[str, str], database: str) -> str:
     auth_database = env.get("AUTH_DATABASE", "") or f"{database}_auth"
     if not DATABASE_NAME.fullmatch(auth_database) or auth_database == database:
         raise EntrypointError(
             f"AUTH_DATABASE must be 1 to 64 letters, digits or '_' and differ from DATABASE, got {auth_database!r}"
         )
+    return auth_database
+
+
+def read_auth_settings(env: Mapping[str, str], database: str) -> AuthSettings:
+    """MLflow's auth app: admin user, shared Flask key, default permission and its own database."""
+    auth_database = read_auth_database(env, database)
     permission = env.get("MLFLOW_AUTH_DEFAULT_PERMISSION", "") or DEFAULT_PERMISSION
     if permission not in PERMISSIONS:
         raise EntrypointError(
@@ -195,13 +205,9 @@ def read_bucket(env: Mapping[str, str]) -> str:
 def read_settings(env: Mapping[str, str]) -> Settings:
     """Validate the environment; every problem is reported before anything connects anywhere."""
     bucket = read_bucket(env)
-    database = _required(env, "DATABASE")
+    db = read_database_settings(env)
     return Settings(
-        username=_required(env, "USERNAME"),
-        password=_required(env, "PASSWORD"),
-        host=_required(env, "HOST"),
-        port=_integer(env, "PORT", DEFAULT_DB_PORT, 1, 65535),
-        database=database,
+        db=db,
         bucket=bucket,
         # The task definition sets it (ecs_service_mlflow_workers); without it, MLflow's own default applies.
         workers=_integer(env, "MLFLOW_WORKERS", 0, 1, 64) if env.get("MLFLOW_WORKERS") else None,
@@ -209,13 +215,34 @@ def read_settings(env: Mapping[str, str]) -> Settings:
         listen_port=_integer(env, "MLFLOW_PORT", DEFAULT_LISTEN_PORT, 1, 65535),
         allowed_hosts=_split_list(env.get("MLFLOW_ALLOWED_HOSTS")),
         cors_allowed_origins=",".join(_split_list(env.get("MLFLOW_CORS_ALLOWED_ORIGINS"))) or None,
-        db_wait_s=float(_integer(env, "DB_WAIT_SECONDS", int(DEFAULT_DB_WAIT_S), 0, 3600)),
         lock_wait_s=_integer(env, "DB_MIGRATION_LOCK_SECONDS", DEFAULT_LOCK_WAIT_S, 1, 3600),
-        auth=read_auth_settings(env, database),
+        auth=read_auth_settings(env, db.database),
     )
 
 
-def backend_store_uri(settings: DatabaseAccess, database: str | None = None) -> str:
+def read_database_settings(env: Mapping[str, str]) -> DatabaseSettings:
+    """USERNAME and PASSWORD (from the database secret), HOST, PORT, DATABASE and the wait for it."""
+    return DatabaseSettings(
+        username=_required(env, "USERNAME"),
+        password=_required(env, "PASSWORD"),
+        host=_required(env, "HOST"),
+        port=_integer(env, "PORT", DEFAULT_DB_PORT, 1, 65535),
+        database=_required(env, "DATABASE"),
+        db_wait_s=float(_integer(env, "DB_WAIT_SECONDS", int(DEFAULT_DB_WAIT_S), 0, 3600)),
+    )
+
+
+def read_migration_settings(env: Mapping[str, str]) -> MigrationSettings:
+    """The migrate task's environment: the server's database settings, without bucket or admin user."""
+    db = read_database_settings(env)
+    return MigrationSettings(
+        db=db,
+        auth_database=read_auth_database(env, db.database),
+        lock_wait_s=_integer(env, "DB_MIGRATION_LOCK_SECONDS", DEFAULT_LOCK_WAIT_S, 1, 3600),
+    )
+
+
+def backend_store_uri(settings: DatabaseSettings, database: str | None = None) -> str:
     """The SQLAlchemy URI; user and password are percent-escaped, so '@', ':', '/', '%', '#' are safe.
 
     ``database`` defaults to the tracking store's; the auth app's lives beside it on the same server.
@@ -231,7 +258,7 @@ def log(message: str) -> None:
     print(f"entrypoint: {message}", file=sys.stderr, flush=True)
 
 
-def _connect(settings: DatabaseAccess) -> Any:
+def _connect(settings: DatabaseSettings) -> Any:
     import pymysql
 
     return pymysql.connect(
@@ -246,8 +273,8 @@ def _connect(settings: DatabaseAccess) -> Any:
 
 
 def wait_for_database(
-    settings: DatabaseAccess,
-    connect: Callable[[DatabaseAccess], Any] = _connect,
+    settings: DatabaseSettings,
+    connect: Callable[[DatabaseSettings], Any] = _connect,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> Any:
@@ -276,36 +303,40 @@ def wait_for_database(
             delay = min(delay * 2, 10.0)
 
 
-def lock_name(settings: Settings) -> str:
-    return f"mlflow-schema:{settings.database}"[:LOCK_NAME_MAX]
+def lock_name(database: str) -> str:
+    return f"mlflow-schema:{database}"[:LOCK_NAME_MAX]
 
 
-def migrate_schema(settings: Settings, lock_connection: Any, uri: str) -> str:
-    """Create or upgrade both schemas under a named lock; returns 'created', 'upgraded' or 'current'
-    (the tracking schema's outcome; the auth schema is brought to MLflow's head revision too).
+@contextmanager
+def schema_lock(connection: Any, database: str, wait_s: int) -> Iterator[None]:
+    """Hold the database's schema lock: the migrate task and starting tasks take turns.
 
-    GET_LOCK is held by ``lock_connection`` until RELEASE_LOCK or until that connection closes (a
-    crashed task cannot hold it forever). MLflow's own guard is a file lock: one host only.
+    GET_LOCK is held by ``connection`` until RELEASE_LOCK or until that connection closes (a crashed
+    task cannot hold it forever). MLflow's own guard is a file lock: one host only.
     """
-    name = lock_name(settings)
+    name = lock_name(database)
     started = time.monotonic()
-    with lock_connection.cursor() as cursor:
-        cursor.execute("SELECT GET_LOCK(%s, %s)", (name, settings.lock_wait_s))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT GET_LOCK(%s, %s)", (name, wait_s))
         (acquired,) = cursor.fetchone()
     if acquired != 1:
-        raise EntrypointError(f"could not take the schema lock {name!r} within {settings.lock_wait_s} s")
+        raise EntrypointError(f"could not take the schema lock {name!r} within {wait_s} s")
     log(f"schema lock taken after {time.monotonic() - started:.1f} s")
     try:
-        outcome = _create_or_upgrade(uri)
-        _create_auth_database(lock_connection, settings.auth.database)
-        auth_uri = backend_store_uri(settings, settings.auth.database)
-        _upgrade_auth(auth_uri)
-        if settings.auth.sagemaker_user is not None:
-            log(f"SageMaker user {ensure_sagemaker_user(auth_uri, settings.auth.sagemaker_user)}")
-        return outcome
+        yield
     finally:
-        with lock_connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute("SELECT RELEASE_LOCK(%s)", (name,))
+
+
+def migrate_schema(settings: MigrationSettings, lock_connection: Any, uri: str) -> str:
+    """Create or upgrade both schemas under the schema lock; returns 'created', 'upgraded' or 'current'
+    (the tracking schema's outcome; the auth schema is brought to MLflow's head revision too)."""
+    with schema_lock(lock_connection, settings.db.database, settings.lock_wait_s):
+        outcome = _create_or_upgrade(uri)
+        _create_auth_database(lock_connection, settings.auth_database)
+        _upgrade_auth(backend_store_uri(settings.db, settings.auth_database))
+        return outcome
 
 
 def _create_or_upgrade(uri: str) -> str:
@@ -314,10 +345,12 @@ def _create_or_upgrade(uri: str) -> str:
 
     engine = db_utils.create_sqlalchemy_engine(uri)
     try:
+        before = db_utils._get_schema_version(engine)
+        # A newer MLflow also finds tables of its own missing: MLflow then creates them and migrates (an upgrade).
         if not db_utils._all_tables_exist(engine):
             db_utils._initialize_tables(engine)
-            return "created"
-        if db_utils._get_schema_version(engine) != db_utils._get_latest_schema_revision():
+            return "created" if before is None else "upgraded"
+        if before != db_utils._get_latest_schema_revision():
             db_utils._upgrade_db(engine)
             return "upgraded"
         return "current"
@@ -342,6 +375,42 @@ def _upgrade_auth(uri: str) -> None:
             auth_db_utils.migrate_if_needed(engine, "head")
     finally:
         engine.dispose()
+
+
+def schema_revisions(uri: str, auth_uri: str) -> dict[str, tuple[str | None, str]]:
+    """(revision in the database, this MLflow's head) of the tracking and the auth schema."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from mlflow.server.auth.db import utils as auth_db_utils
+    from mlflow.store.db import utils as db_utils
+
+    engine = db_utils.create_sqlalchemy_engine(uri)
+    try:
+        tracking = (db_utils._get_schema_version(engine), db_utils._get_latest_schema_revision())
+    finally:
+        engine.dispose()
+    auth_engine = db_utils.create_sqlalchemy_engine(auth_uri)
+    try:
+        with auth_engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"version_table": "alembic_version_auth"})
+            current = context.get_current_revision()
+        head = ScriptDirectory.from_config(auth_db_utils._get_alembic_config(auth_uri)).get_current_head()
+    finally:
+        auth_engine.dispose()
+    return {"tracking": tracking, "auth": (current, head or "")}
+
+
+def require_current_schemas(revisions: Mapping[str, tuple[str | None, str]]) -> None:
+    """Tasks never migrate: a schema behind (or ahead of) this MLflow stops the task, naming both revisions."""
+    behind = [
+        f"the {name} schema is at {current or 'nothing'}, this MLflow needs {head}"
+        for name, (current, head) in revisions.items()
+        if current != head
+    ]
+    if behind:
+        raise EntrypointError(
+            "; ".join(behind) + ": run the migrate task of this image first (entrypoint.py migrate, docs/upgrades.md)"
+        )
 
 
 def ensure_sagemaker_user(auth_uri: str, user: SagemakerUser) -> str:
@@ -409,7 +478,7 @@ def auth_config_text(settings: Settings) -> str:
 
     values = {
         "default_permission": settings.auth.default_permission,
-        "database_uri": backend_store_uri(settings, settings.auth.database),
+        "database_uri": backend_store_uri(settings.db, settings.auth.database),
         "authorization_function": AUTHORIZATION_FUNCTION,
         "auth_cache_ttl_seconds": str(AUTH_CACHE_TTL_S),
     }
@@ -492,21 +561,64 @@ def server_environment(env: Mapping[str, str], uri: str, auth_config: Path | Non
     return environment
 
 
+def require_image_version(env: Mapping[str, str], installed: str) -> None:
+    """The task definition's MLFLOW_VERSION (what the deployment expects) must be the MLflow this image holds."""
+    expected = env.get("MLFLOW_VERSION", "")
+    if expected and expected != installed:
+        raise EntrypointError(f"the task definition expects MLflow {expected}, this image holds MLflow {installed}")
+
+
+def installed_mlflow() -> str:
+    from importlib.metadata import version
+
+    return version("mlflow")
+
+
+def migrate(env: Mapping[str, str]) -> int:
+    """The migrate task: both schemas to this MLflow's head, once, under the lock; 0 when done."""
+    try:
+        require_image_version(env, installed_mlflow())
+        settings = read_migration_settings(env)
+        connection = wait_for_database(settings.db)
+        try:
+            outcome = migrate_schema(settings, connection, backend_store_uri(settings.db))
+        finally:
+            connection.close()
+    except EntrypointError as error:
+        log(str(error))
+        return 1
+    log(f"schema {outcome} for MLflow {installed_mlflow()}")
+    return 0
+
+
+def prepare_database(settings: Settings, uri: str) -> None:
+    """The schemas are this MLflow's (checked, never migrated here); the SageMaker user is its secret's."""
+    auth_uri = backend_store_uri(settings.db, settings.auth.database)
+    connection = wait_for_database(settings.db)
+    try:
+        require_current_schemas(schema_revisions(uri, auth_uri))
+        user = settings.auth.sagemaker_user
+        if user is not None:
+            with schema_lock(connection, settings.db.database, settings.lock_wait_s):
+                log(f"SageMaker user {ensure_sagemaker_user(auth_uri, user)}")
+    finally:
+        connection.close()
+
+
 def main() -> int:
     if sys.argv[1:] == ["gc"]:
         from garbage_collect import main as garbage_collect
 
         return garbage_collect(os.environ)
+    if sys.argv[1:] == ["migrate"]:
+        return migrate(os.environ)
     try:
+        require_image_version(os.environ, installed_mlflow())
         settings = read_settings(os.environ)
-        uri = backend_store_uri(settings)
-        connection = wait_for_database(settings)
-        try:
-            outcome = migrate_schema(settings, connection, uri)
-        finally:
-            connection.close()
+        uri = backend_store_uri(settings.db)
+        prepare_database(settings, uri)
         auth_config = write_auth_config(settings, Path.cwd())
-        log(f"schema {outcome}; starting MLflow on {LISTEN_HOST}:{settings.listen_port}")
+        log(f"schema current; starting MLflow on {LISTEN_HOST}:{settings.listen_port}")
         command = server_command(settings)
     except EntrypointError as error:
         log(str(error))

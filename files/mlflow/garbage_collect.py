@@ -15,19 +15,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
 from entrypoint import (
-    DEFAULT_DB_PORT,
-    DEFAULT_DB_WAIT_S,
+    DatabaseSettings,
     EntrypointError,
-    _integer,
     _required,
     backend_store_uri,
     log,
     read_bucket,
+    read_database_settings,
     wait_for_database,
 )
 
@@ -38,14 +37,9 @@ PROXIED_SCHEME = "mlflow-artifacts"
 
 @dataclass(frozen=True)
 class GcSettings:
-    username: str
-    password: str = field(repr=False)
-    host: str
-    port: int
-    database: str
+    db: DatabaseSettings
     bucket: str
     older_than: str
-    db_wait_s: float
 
 
 def read_gc_settings(env: Mapping[str, str]) -> GcSettings:
@@ -53,16 +47,7 @@ def read_gc_settings(env: Mapping[str, str]) -> GcSettings:
     if not OLDER_THAN.fullmatch(older_than):
         raise EntrypointError(f"MLFLOW_GC_OLDER_THAN must be like 30d, 12h or 1d12h (#d#h#m#s), got {older_than!r}")
     bucket = read_bucket(env)
-    return GcSettings(
-        username=_required(env, "USERNAME"),
-        password=_required(env, "PASSWORD"),
-        host=_required(env, "HOST"),
-        port=_integer(env, "PORT", DEFAULT_DB_PORT, 1, 65535),
-        database=_required(env, "DATABASE"),
-        bucket=bucket,
-        older_than=older_than,
-        db_wait_s=float(_integer(env, "DB_WAIT_SECONDS", int(DEFAULT_DB_WAIT_S), 0, 3600)),
-    )
+    return GcSettings(db=read_database_settings(env), bucket=bucket, older_than=older_than)
 
 
 def proxied_to_bucket(artifact_uri: str, bucket: str) -> str:
@@ -99,8 +84,8 @@ def gc_arguments(settings: GcSettings, uri: str) -> list[str]:
 def main(env: Mapping[str, str]) -> int:
     try:
         settings = read_gc_settings(env)
-        uri = backend_store_uri(settings)
-        wait_for_database(settings).close()
+        uri = backend_store_uri(settings.db)
+        wait_for_database(settings.db).close()
     except EntrypointError as error:
         log(str(error))
         return 1

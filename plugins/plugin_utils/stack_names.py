@@ -35,6 +35,8 @@ def stack_names(stack: str, account: str = "", region: str = "", partition: str 
         "db_cluster": f"{s}-db",
         "db_instance": f"{s}-db-writer",
         "db_final_snapshot_prefix": f"{s}-db-final-",
+        # + "<from>-to-<to>", the versions' dots as hyphens: taken before an MLflow upgrade migrates the schema.
+        "db_upgrade_snapshot_prefix": f"{s}-db-upgrade-",
         "db_secret": f"{s}/db-credentials",
         "bucket": f"{s}-artifacts-{account}-{region}" if scoped else None,
         "builds_bucket": f"{s}-builds-{account}-{region}" if scoped else None,
@@ -56,6 +58,7 @@ def stack_names(stack: str, account: str = "", region: str = "", partition: str 
         "ecs_cluster": s,
         "task_family": f"{s}-mlflow",
         "gc_task_family": f"{s}-mlflow-gc",
+        "migrate_task_family": f"{s}-mlflow-migrate",
         # Schedules cannot be tagged: the stack's schedule group carries the tag.
         "gc_schedule_group": s,
         "gc_schedule": f"{s}-mlflow-gc",

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 from types import ModuleType
 
@@ -47,7 +48,7 @@ BASE_ENV = {
 
 
 def test_uri_escapes_credentials_and_round_trips() -> None:
-    uri = entrypoint.backend_store_uri(entrypoint.read_settings(BASE_ENV))
+    uri = entrypoint.backend_store_uri(entrypoint.read_settings(BASE_ENV).db)
     assert uri.startswith("mysql+pymysql://")
     assert PASSWORD not in uri
     parsed = make_url(uri)
@@ -226,6 +227,64 @@ def test_database_wait_is_bounded(tmp_path: Path) -> None:
     assert "waiting for the database" in result.stderr
     assert 3 <= elapsed < 30
     assert PASSWORD not in result.stdout + result.stderr
+
+
+def _run_entrypoint(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    closed_port = free_port()  # nothing listens there
+    environment = {
+        "PATH": os.environ["PATH"],
+        "USERNAME": "migrator",
+        "PASSWORD": PASSWORD,
+        "HOST": "127.0.0.1",
+        "PORT": str(closed_port),
+        "DATABASE": "mlflowdb",
+        "DB_WAIT_SECONDS": "0",
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+        **env,
+    }
+    command = [sys.executable, str(ENTRYPOINT), *args]
+    return subprocess.run(
+        command, env=environment, capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False
+    )
+
+
+def test_migrate_mode_needs_only_the_database_and_reports_failure_by_exit_code(tmp_path: Path) -> None:
+    # No bucket, no admin user, no Flask key: the migrate task gets none of them. It reaches for the database.
+    result = _run_entrypoint(tmp_path, "migrate")
+    assert result.returncode == 1
+    assert "did not answer within 0 s" in result.stderr
+    assert PASSWORD not in result.stdout + result.stderr
+    missing = _run_entrypoint(tmp_path, "migrate", DATABASE="")
+    assert (missing.returncode, missing.stderr.strip()) == (1, "entrypoint: DATABASE is missing or empty")
+
+
+def test_a_task_refuses_an_image_of_another_mlflow_than_its_definition_says(tmp_path: Path) -> None:
+    installed = version("mlflow")
+    for args in (["migrate"], []):
+        result = _run_entrypoint(tmp_path, *args, MLFLOW_VERSION="3.16.1")
+        assert result.returncode == 1
+        assert f"the task definition expects MLflow 3.16.1, this image holds MLflow {installed}" in result.stderr
+        assert "waiting for the database" not in result.stderr  # refused before connecting
+    entrypoint.require_image_version({"MLFLOW_VERSION": installed}, installed)
+    entrypoint.require_image_version({}, installed)
+
+
+def test_the_server_never_migrates_a_schema_behind_its_own() -> None:
+    current = {"tracking": ("dc11669786a5", "dc11669786a5"), "auth": ("f1a2b3c4d5e6", "f1a2b3c4d5e6")}
+    entrypoint.require_current_schemas(current)
+    behind = {**current, "tracking": ("b7e2c1a4d9f3", "dc11669786a5")}
+    with pytest.raises(entrypoint.EntrypointError, match="tracking schema is at b7e2c1a4d9f3, this MLflow needs dc11"):
+        entrypoint.require_current_schemas(behind)
+    with pytest.raises(entrypoint.EntrypointError, match=r"auth schema is at nothing.*run the migrate task"):
+        entrypoint.require_current_schemas({**current, "auth": (None, "f1a2b3c4d5e6")})
+
+
+def test_migration_settings_keep_the_auth_database_rules() -> None:
+    settings = entrypoint.read_migration_settings({**BASE_ENV, "BUCKET": "", "MLFLOW_AUTH_ADMIN_PASSWORD": ""})
+    assert (settings.db.database, settings.auth_database, settings.lock_wait_s) == ("mlflowdb", "mlflowdb_auth", 600)
+    assert PASSWORD not in repr(settings)
+    with pytest.raises(entrypoint.EntrypointError, match="AUTH_DATABASE must be 1 to 64"):
+        entrypoint.read_migration_settings({**BASE_ENV, "AUTH_DATABASE": "mlflowdb"})
 
 
 def _pins(path: Path) -> dict[str, str]:

@@ -34,7 +34,7 @@ def gc(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 
 def test_gc_needs_the_database_and_bucket_but_no_auth_secrets(gc: ModuleType) -> None:
     settings = gc.read_gc_settings(ENV)
-    assert (settings.database, settings.port, settings.bucket, settings.older_than) == (
+    assert (settings.db.database, settings.db.port, settings.bucket, settings.older_than) == (
         "mlflowdb",
         3306,
         "artifacts-bucket",

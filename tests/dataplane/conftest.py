@@ -13,6 +13,7 @@ import pytest
 
 from emulator import launcher
 from emulator.dataplane import ENABLE_VARIABLE
+from tests.support.names import names
 from tests.support.playbooks import OUTPUTS, run_playbook
 
 STACK = "dptest"
@@ -45,6 +46,25 @@ class Stack:
 
         with urllib.request.urlopen(f"{self.emulator.url}/__emulator/dataplane", timeout=5) as response:
             return dict(json.load(response))
+
+
+def database(stack: Stack) -> Any:
+    """A connection to the stack's tracking database, where the data plane serves it (autocommit)."""
+    import pymysql
+
+    cluster_id = names(stack.name)["db_cluster"]
+    cluster = stack.emulator.client("rds").describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]
+    served = next(db for db in stack.dataplane()["dbClusters"] if db["id"] == cluster_id)
+    secret = stack.emulator.client("secretsmanager").get_secret_value(SecretId=names(stack.name)["db_secret"])
+    credentials = json.loads(secret["SecretString"])
+    return pymysql.connect(
+        host=served["address"],
+        port=int(served["port"]),
+        user=credentials["username"],
+        password=credentials["password"],
+        database=cluster["DatabaseName"],
+        autocommit=True,
+    )
 
 
 def start_dataplane_emulator(state_dir: Path) -> launcher.Emulator:

@@ -7,40 +7,19 @@ stack that module already deployed (one deployment, not two).
 
 from __future__ import annotations
 
-import json
 import time
-from typing import Any
 
 import pytest
 
-from tests.dataplane.conftest import Stack
-from tests.support.names import names
+from tests.dataplane.conftest import Stack, database
 from tests.support.playbooks import run_playbook
 
 # Run A was deleted this long ago (its deletion time moved back in MLflow's database): past the 30d cut-off.
 BACKDATE_MS = 40 * 24 * 3600 * 1000
 
 
-def _database(stack: Stack) -> Any:
-    import pymysql
-
-    cluster_id = names(stack.name)["db_cluster"]
-    cluster = stack.emulator.client("rds").describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]
-    served = next(db for db in stack.dataplane()["dbClusters"] if db["id"] == cluster_id)
-    secret = stack.emulator.client("secretsmanager").get_secret_value(SecretId=names(stack.name)["db_secret"])
-    credentials = json.loads(secret["SecretString"])
-    return pymysql.connect(
-        host=served["address"],
-        port=int(served["port"]),
-        user=credentials["username"],
-        password=credentials["password"],
-        database=cluster["DatabaseName"],
-        autocommit=True,
-    )
-
-
 def _deleted_long_ago(stack: Stack, run_id: str) -> None:
-    connection = _database(stack)
+    connection = database(stack)
     try:
         with connection.cursor() as cursor:
             cursor.execute(

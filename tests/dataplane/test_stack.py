@@ -37,7 +37,7 @@ from tests.dataplane.container_checks import (  # noqa: F401  # pylint: disable=
     test_passwords_stay_out_of_process_lists_and_logs,
     test_the_access_log_holds_no_credentials,
     test_the_example_discovers_the_stack_and_registers_a_model,
-    test_the_first_two_tasks_took_turns_on_the_schema,
+    test_the_migrate_task_created_the_schemas_and_no_task_migrates,
 )
 from tests.dataplane.gc_checks import (  # noqa: F401  # pylint: disable=unused-import
     test_gc_on_demand_removes_the_artifacts_of_runs_deleted_before_the_cut_off,

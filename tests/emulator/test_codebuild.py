@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from emulator import faults
+from emulator.dataplane import images
 from emulator.launcher import Emulator
 from tests.support.playbooks import client
 
@@ -121,6 +122,17 @@ def test_successful_build_puts_the_image_into_ecr_with_phases_and_logs(emulator:
         setup["name"] + ":"
         in client(emulator, "codebuild").list_builds_for_project(projectName=setup["name"])["ids"][0]
     )
+
+
+def test_the_manifest_notes_the_build_args_the_dockerfile_declares(emulator: Emulator, setup: dict) -> None:
+    dockerfile = "FROM scratch\nARG MLFLOW_VERSION=3.17.2\n"
+    client(emulator, "s3").put_object(Bucket=setup["name"], Key="args.zip", Body=_zip({"Dockerfile": dockerfile}))
+    _project(emulator, setup)
+    build = _build(emulator, setup, "v1-args", key="args.zip", MLFLOW_VERSION="3.16.1", UNDECLARED="x")
+    assert build["buildStatus"] == "SUCCEEDED"
+    ecr = client(emulator, "ecr")
+    [image] = ecr.batch_get_image(repositoryName=f"{setup['name']}/app", imageIds=[{"imageTag": "v1-args"}])["images"]
+    assert images.build_args(image["imageManifest"]) == {"MLFLOW_VERSION": "3.16.1"}
 
 
 def test_an_existing_immutable_tag_fails_the_push(emulator: Emulator, setup: dict) -> None:

@@ -4,11 +4,12 @@ loopback address pool and the health-check URL translation (no processes started
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
-from emulator.dataplane import images
+from emulator.dataplane import images, mlflow_runtimes
 from emulator.dataplane import secrets as secret_values
 from emulator.dataplane.addresses import AddressPool
 from emulator.dataplane.task import LocalTask
@@ -90,6 +91,19 @@ def test_secrets_resolve_a_json_key_or_fail_with_the_agents_reason(secret_arn: s
 def test_an_image_missing_from_ecr_cannot_be_pulled() -> None:
     with pytest.raises(images.ImageError, match="CannotPullContainerError"):
         images.require_in_ecr(f"{REGISTRY}/nowhere/nginx:1", ACCOUNT, REGION)
+
+
+def test_the_emulators_own_mlflow_runs_in_place_and_another_needs_a_version_the_image_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(mlflow_runtimes.CACHE_VARIABLE, str(tmp_path))
+    assert mlflow_runtimes.python_for(None) == sys.executable
+    assert mlflow_runtimes.python_for(mlflow_runtimes.installed_version()) == sys.executable
+    assert mlflow_runtimes.installed_version() in mlflow_runtimes.buildable_versions()
+    # A version the image cannot build has no image to pull; nothing is installed for it.
+    with pytest.raises(images.ImageError, match=r"CannotPullContainerError: no image of MLflow 0\.0\.1"):
+        mlflow_runtimes.python_for("0.0.1")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_addresses_are_stable_and_distinct_per_kind() -> None:

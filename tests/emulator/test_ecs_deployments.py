@@ -158,3 +158,21 @@ def test_a_task_role_not_yet_propagated_launches_nothing_and_trips_no_circuit_br
         assert not plane._launch_refused(state, state.deployments[0], backend)
     finally:
         lifecycle.ENGINE.forget(iam_role_propagation.KIND, key)
+def test_without_the_data_plane_a_one_off_task_has_run_and_exited_0(emulator: launcher.Emulator) -> None:
+    """moto alone leaves a RunTask task RUNNING forever: a play waiting for the migration would never go on."""
+    client = emulator.client("ecs")
+    cluster = f"c-{uuid.uuid4().hex[:8]}"
+    client.create_cluster(clusterName=cluster)
+    _register(client, "app:1")
+
+    ec2 = emulator.client("ec2")
+    subnet = ec2.describe_subnets()["Subnets"][0]["SubnetId"]
+    group = ec2.describe_security_groups()["SecurityGroups"][0]["GroupId"]
+    network = {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group], "assignPublicIp": "DISABLED"}}
+    [task] = client.run_task(
+        cluster=cluster, taskDefinition="svc:1", launchType="FARGATE", networkConfiguration=network
+    )["tasks"]
+
+    [described] = client.describe_tasks(cluster=cluster, tasks=[task["taskArn"]])["tasks"]
+    assert (described["lastStatus"], described["stopCode"]) == ("STOPPED", "EssentialContainerExited")
+    assert [(c["name"], c["exitCode"]) for c in described["containers"]] == [("app", 0)]

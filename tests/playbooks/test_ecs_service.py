@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from ansible_collections.mlops.mlflow_aws.plugins.lookup.content_digest import content_digest
 
 from emulator.launcher import Emulator
@@ -39,7 +40,12 @@ MLFLOW_ENVIRONMENT = {
     "MLFLOW_CORS_ALLOWED_ORIGINS",
     "MLFLOW_AUTH_DEFAULT_PERMISSION",
     "MLFLOW_SAGEMAKER_PERMISSION",
+    "MLFLOW_VERSION",
 }
+# The MLflow version the role deploys by default (the image's pinned one).
+MLFLOW_VERSION = yaml.safe_load((FILES.parent / "roles/ecs_service/defaults/main.yml").read_text())[
+    "ecs_service_mlflow_version"
+]
 
 
 @pytest.fixture(scope="module")
@@ -212,6 +218,15 @@ def test_gc_task_gets_the_db_secret_by_reference_and_a_schedule_runs_it(
     assert db["password"] not in json.dumps(definition)
     assert {"key": "mlflow:stack", "value": STACK} in definition["tags"]
 
+    # The schema migration: the same image and secrets, run once before the service was created.
+    migration = ecs.describe_task_definition(taskDefinition=NAMES["migrate_task_family"], include=["TAGS"])
+    [migrate] = migration["taskDefinition"]["containerDefinitions"]
+    assert (migrate["name"], migrate["command"], migrate["image"]) == ("migrate", ["migrate"], gc["image"])
+    assert {e["name"]: e["value"] for e in migrate["environment"]}["MLFLOW_VERSION"] == MLFLOW_VERSION
+    assert {s["name"]: s["valueFrom"] for s in migrate["secrets"]} == {s["name"]: s["valueFrom"] for s in gc["secrets"]}
+    assert {"key": "mlflow:stack", "value": STACK} in migration["tags"]
+    assert _migration_then_service(deployed) == ["RunTask", "CreateService"]
+
     scheduler = client(emulator, "scheduler")
     group = scheduler.get_schedule_group(Name=NAMES["gc_schedule_group"])
     assert {"Key": "mlflow:stack", "Value": STACK} in scheduler.list_tags_for_resource(ResourceArn=group["Arn"])["Tags"]
@@ -332,6 +347,7 @@ def test_second_run_changes_nothing(emulator: Emulator, deployed: PlaybookRun) -
     assert task_address in _registered_targets(emulator)
     assert _started_builds(run) == 0, "images whose tag is in ECR are never built again"
     assert _task_definition(emulator)["revision"] == revision
+    assert _migration_then_service(run) == [], "the same image migrates nothing"
 
 
 def test_http_api_tier_allows_its_origin_and_rolls_the_service(emulator: Emulator, deployed: PlaybookRun) -> None:
@@ -363,7 +379,8 @@ def test_ecs_service_tag_on_an_empty_account_names_vpc(emulator: Emulator) -> No
 
 
 def _ref(name: str, directory: Path = FILES, arch: str = "arm64") -> str:
-    return f"{REGISTRY}/{STACK}/{name}:{content_digest(directory / name, 16)}-{arch}"
+    version = f"-{MLFLOW_VERSION}" if name == "mlflow" else ""
+    return f"{REGISTRY}/{STACK}/{name}:{content_digest(directory / name, 16)}{version}-{arch}"
 
 
 # MLflow's serving image for SageMaker endpoints: x86-64 (SageMaker's default instance types) by default.
@@ -383,6 +400,15 @@ def _service_changes(run: PlaybookRun) -> list[str]:
         r["action"]
         for r in run.requests
         if r["service"] == "ecs" and r["action"] in ("RegisterTaskDefinition", "CreateService", "UpdateService")
+    ]
+
+
+def _migration_then_service(run: PlaybookRun) -> list[str]:
+    """RunTask (the schema migration, the only one-off task site.yml runs) and the service's create or update."""
+    return [
+        r["action"]
+        for r in run.requests
+        if r["service"] == "ecs" and r["action"] in ("RunTask", "CreateService", "UpdateService")
     ]
 
 
@@ -517,6 +543,13 @@ def test_changed_mlflow_source_rebuilds_mlflow_only_and_rolls_the_service(
     assert role.endswith(f"/{NAMES['task_role']}")
     refusals = [e["message"] for e in service["events"] if f"unable to assume the role '{role}'" in e["message"]]
     assert refusals and refusals[0].startswith(f"service {NAMES['ecs_service']} failed to launch a task"), refusals
+    # A new MLflow image migrates the schemas before the service changes (RunTask asked again while ECS could
+    # not assume the new task role); the same version takes no snapshot.
+    migration = _migration_then_service(run)
+    assert migration[-2:] == ["RunTask", "UpdateService"] and set(migration[:-1]) == {"RunTask"}, migration
+    runs = [(r["status"], r["answered_by"]) for r in run.requests if r["action"] == "RunTask"]
+    assert runs[-1][0] == 200 and set(runs[:-1]) <= {(400, "iam_role_propagation")}, runs
+    assert not [r for r in run.requests if r["action"] == "CreateDBClusterSnapshot"]
 
 
 def test_gc_retries_run_task_while_ecs_cannot_assume_a_new_task_role(emulator: Emulator, deployed: PlaybookRun) -> None:

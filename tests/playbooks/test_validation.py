@@ -45,6 +45,10 @@ def _flat(run: PlaybookRun) -> str:
         ({"ecs_service_desired_count": 9}, "ecs_service_desired_count must be from ecs_service_min_count (2) to"),
         ({"ecs_service_mlflow_workers": 65}, "ecs_service_mlflow_workers must be from 1 to 64; got 65"),
         ({"ecs_service_mlflow_db_max_overflow": 0}, "must be 1 or more (MLflow ignores 0); got 2 and 0"),
+        (
+            {"ecs_service_mlflow_version": "3.10.0"},
+            "ecs_service_mlflow_version must be an MLflow version the image builds (3.17.2, 3.16.1:",
+        ),
         ({"ecs_service_gc_older_than": "1.5d"}, "ecs_service_gc_older_than must be an age like 30d, 12h or 1d12h"),
         ({"ecs_service_gc_schedule": "every day"}, "must be an EventBridge Scheduler expression, rate(1 day)"),
         (
@@ -71,6 +75,7 @@ def _flat(run: PlaybookRun) -> str:
         "desired",
         "workers",
         "overflow-zero",
+        "mlflow-version",
         "gc-age",
         "gc-schedule",
         "schedule-cron",

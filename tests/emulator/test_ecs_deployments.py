@@ -158,6 +158,8 @@ def test_a_task_role_not_yet_propagated_launches_nothing_and_trips_no_circuit_br
         assert not plane._launch_refused(state, state.deployments[0], backend)
     finally:
         lifecycle.ENGINE.forget(iam_role_propagation.KIND, key)
+
+
 def test_without_the_data_plane_a_one_off_task_has_run_and_exited_0(emulator: launcher.Emulator) -> None:
     """moto alone leaves a RunTask task RUNNING forever: a play waiting for the migration would never go on."""
     client = emulator.client("ecs")

@@ -92,11 +92,15 @@ def test_nginx_proxies_to_where_mlflow_listens() -> None:
 
 
 def test_the_mlflow_image_installs_its_pinned_requirements() -> None:
+    """The install script runs beside the pins it reads from its own directory (install-mlflow.sh's $here)."""
     placed = _image_files("mlflow")
-    [install] = [run for run in _instructions("mlflow", "RUN") if "pip install" in run]
-    options = shlex.split(install)
-    assert options[options.index("-r") + 1] in placed
-    assert options[options.index("-c") + 1] in placed
+    [install] = [run for run in _instructions("mlflow", "RUN") if "install-mlflow.sh" in run]
+    script = shlex.split(install)[1]
+    assert placed[script] == "install-mlflow.sh"
+    for pins in ("requirements.txt", "constraints.txt", "versions.txt"):
+        assert placed[str(PurePosixPath(script).parent / pins)] == pins
+    steps = (FILES / "mlflow" / "install-mlflow.sh").read_text()
+    assert '-r "$work/requirements.txt" -c "$work/constraints.txt"' in steps
 
 
 @pytest.mark.parametrize("image", ["nginx", "mlflow"])

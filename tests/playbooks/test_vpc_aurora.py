@@ -234,7 +234,7 @@ def test_a_deleted_route_and_a_changed_subnet_tag_are_restored_alone(
     ]
     ec2.delete_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock="0.0.0.0/0")
     # The subnets a re-run finds as planned are skipped: one whose tags changed must still be put right.
-    [isolated, *_] = _subnets(emulator, STACK, "isolated")
+    isolated = _subnets(emulator, STACK, "isolated")[0]
     name = next(t["Value"] for t in isolated["Tags"] if t["Key"] == "Name")
     ec2.create_tags(Resources=[isolated["SubnetId"]], Tags=[{"Key": "Name", "Value": "renamed"}])
     run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK}, cwd=working_directory)

@@ -541,21 +541,20 @@ def test_changed_mlflow_source_rebuilds_mlflow_only_and_rolls_the_service(
     ]
     role = after["taskRoleArn"]
     assert role.endswith(f"/{NAMES['task_role']}")
-    refusals = [e["message"] for e in service["events"] if f"unable to assume the role '{role}'" in e["message"]]
-    assert refusals and refusals[0].startswith(f"service {NAMES['ecs_service']} failed to launch a task"), refusals
-    # A new MLflow image migrates the schemas before the service changes (RunTask asked again while ECS could
-    # not assume the new task role); the same version takes no snapshot.
+    # A new MLflow image migrates the schemas before the service changes: the migrate task's RunTask is refused
+    # while ECS cannot assume the new task role, and asked again until it is taken (so the service, updated after
+    # it, no longer meets the refusal); the same version takes no snapshot.
     migration = _migration_then_service(run)
     assert migration[-2:] == ["RunTask", "UpdateService"] and set(migration[:-1]) == {"RunTask"}, migration
     runs = [(r["status"], r["answered_by"]) for r in run.requests if r["action"] == "RunTask"]
-    assert runs[-1][0] == 200 and set(runs[:-1]) <= {(400, "iam_role_propagation")}, runs
+    assert len(runs) >= 2 and runs[-1][0] == 200 and set(runs[:-1]) == {(400, "iam_role_propagation")}, runs
     assert not [r for r in run.requests if r["action"] == "CreateDBClusterSnapshot"]
 
 
 def test_gc_retries_run_task_while_ecs_cannot_assume_a_new_task_role(emulator: Emulator, deployed: PlaybookRun) -> None:
     """The task role created again seconds before playbooks/gc.yml: RunTask refuses the task until IAM has
-    propagated it, and the play asks again until ECS takes it. (moto alone runs no container: the task never
-    stops, so the play is given one poll of its wait and ends there.)"""
+    propagated it, and the play asks again until ECS takes it. (Without the data plane the emulator ends a
+    one-off task at once with exit code 0, so the play then succeeds as a gc run would.)"""
     iam = client(emulator, "iam")
     role = iam.get_role(RoleName=NAMES["task_role"])["Role"]
     policies = {
@@ -571,13 +570,11 @@ def test_gc_retries_run_task_while_ecs_cannot_assume_a_new_task_role(emulator: E
         iam.create_instance_profile(InstanceProfileName=profile, Path=role["Path"])
         iam.add_role_to_instance_profile(InstanceProfileName=profile, RoleName=NAMES["task_role"])
 
-    run = run_playbook(emulator, "gc.yml", extra_vars={"mlflow_stack_name": STACK, "mlflow_gc_wait_timeout": 5})
+    run = run_playbook(emulator, "gc.yml", extra_vars={"mlflow_stack_name": STACK})
 
     runs = [(r["status"], r["answered_by"]) for r in run.requests if r["action"] == "RunTask"]
     assert len(runs) >= 2 and set(runs[:-1]) == {(400, "iam_role_propagation")} and runs[-1][0] == 200, runs
-    assert "Couldn't run task" not in run.output
-    failed_at = run.output[: run.output.index("fatal:")].rsplit("TASK [", 1)[-1]
-    assert failed_at.startswith("Wait until the task has stopped"), run.output[-3000:]
+    assert not run.failed, run.output[-3000:]
 
 
 def test_failed_build_stops_the_play_before_the_service(

@@ -341,7 +341,7 @@ def test_first_deploy_asks_for_every_slow_resource_before_the_service_and_rolls_
     first_service = actions.index("CreateService")
     for slow in ("CreateNatGateway", "CreateDBInstance", "CreateDomain", "CreateLoadBalancer", "CreateVpcLink"):
         assert actions.index(slow) < first_service, slow
-    assert actions.count("RegisterTaskDefinition") == 2, "the service's and the gc task's families, once each"
+    assert actions.count("RegisterTaskDefinition") == 3, "the service's, the gc and the migrate families, once each"
     ecs = client(emulator, "ecs")
     definition = ecs.describe_task_definition(taskDefinition=NAMES["task_family"])["taskDefinition"]
     assert definition["revision"] == 1

@@ -224,28 +224,43 @@ def test_check_mode_on_a_deployed_stack_changes_nothing(
     assert run.changed == 0, run.output[-6000:]
 
 
-def test_a_deleted_route_and_a_changed_subnet_tag_are_restored_alone(
+def test_drift_in_the_network_is_put_back_alone(
     emulator: Emulator, first_deploy: PlaybookRun, working_directory: Path
 ) -> None:
+    """A re-run skips the VPC, subnets, route tables and groups it finds as planned: each kind of drift below
+    must still be found and put right, and nothing else touched."""
     ec2 = client(emulator, "ec2")
     private = _subnets(emulator, STACK, "private")[0]["SubnetId"]
     table = ec2.describe_route_tables(Filters=[{"Name": "association.subnet-id", "Values": [private]}])["RouteTables"][
         0
     ]
     ec2.delete_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock="0.0.0.0/0")
-    # The subnets a re-run finds as planned are skipped: one whose tags changed must still be put right.
     isolated = _subnets(emulator, STACK, "isolated")[0]
     name = next(t["Value"] for t in isolated["Tags"] if t["Key"] == "Name")
     ec2.create_tags(Resources=[isolated["SubnetId"]], Tags=[{"Key": "Name", "Value": "renamed"}])
+    [isolated_table] = ec2.describe_route_tables(
+        Filters=[{"Name": "association.subnet-id", "Values": [isolated["SubnetId"]]}]
+    )["RouteTables"]
+    ec2.create_tags(Resources=[isolated_table["RouteTableId"]], Tags=[{"Key": "owner", "Value": "someone"}])
+    db = _groups(emulator, STACK)["db"]
+    ec2.revoke_security_group_ingress(GroupId=db["GroupId"], IpPermissions=db["IpPermissions"])
+    vpc_id = _vpc_id(emulator, STACK)
+    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": False})
     run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK}, cwd=working_directory)
     assert not run.failed, run.output[-4000:]
-    assert run.changed == 2, run.output[-6000:]
+    assert run.changed == 5, run.output[-6000:]
     assert [r["action"] for r in run.requests if r["action"] in ("CreateRoute", "ReplaceRoute", "DeleteRoute")] == [
         "CreateRoute"
     ]
     assert any(r.get("DestinationCidrBlock") == "0.0.0.0/0" for r in _routes_of(emulator, private))
     [again] = [s for s in _subnets(emulator, STACK, "isolated") if s["SubnetId"] == isolated["SubnetId"]]
     assert {t["Key"]: t["Value"] for t in again["Tags"]}["Name"] == name
+    [isolated_table] = ec2.describe_route_tables(RouteTableIds=[isolated_table["RouteTableId"]])["RouteTables"]
+    assert "owner" not in {t["Key"] for t in isolated_table["Tags"]}
+    assert _groups(emulator, STACK)["db"]["IpPermissions"] == db["IpPermissions"]
+    assert ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsHostnames")["EnableDnsHostnames"]["Value"]
+    modified = {r["action"] for r in run.requests if r["action"] and r["action"].startswith(("Authorize", "Revoke"))}
+    assert modified == {"AuthorizeSecurityGroupIngress"}, "only the db group's rule is put back"
 
 
 def test_aurora_tag_alone_after_a_full_run(

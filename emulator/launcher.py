@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 60.0
 REQUESTS_PATH = "/__emulator/requests"
 CLOCK_PATH = "/__emulator/clock"
+FAULTS_PATH = "/__emulator/faults"
 # sitecustomize that turns client sleeps into modeled time (emulator.clock); never on the emulator's own path.
 VIRTUAL_TIME_DIR = str(Path(__file__).resolve().parent / "virtual_time")
 CLOCK_URL_ENV = "MLFLOW_EMULATOR_CLOCK_URL"
@@ -73,11 +76,30 @@ class Emulator:
     def control(self, method: str, path: str, payload: Any = None) -> Any:
         """A request to one of the emulator's own endpoints (``/__emulator/...``, an extension's, moto's)."""
         data = None if payload is None else json.dumps(payload).encode()
+        return self._send(method, path, data, "application/json")
+
+    def _send(self, method: str, path: str, data: bytes | None, content_type: str) -> Any:
         request = urllib.request.Request(f"{self.url}{path}", data=data, method=method)  # noqa: S310 - loopback only
-        request.add_header("Content-Type", "application/json")
+        request.add_header("Content-Type", content_type)
         with urllib.request.urlopen(request) as response:  # noqa: S310 - loopback only
             body = response.read()
         return json.loads(body) if body.strip() else None
+
+    def set_faults(self, setting: str | None) -> dict[str, Any]:
+        """Replace the faults setting (emulator.faults' text, e.g. ``fail=studio_domain``) while the emulator runs;
+        None goes back to the one of its environment. Returns the setting as the emulator read it."""
+        if setting is None:
+            return self.control("DELETE", FAULTS_PATH)
+        return self._send("PUT", FAULTS_PATH, setting.encode(), "text/plain")
+
+    @contextmanager
+    def faults(self, setting: str) -> Iterator[dict[str, Any]]:
+        """``setting`` for the block only (see ``set_faults``)."""
+        answer = self.set_faults(setting)
+        try:
+            yield answer
+        finally:
+            self.set_faults(None)
 
     def requests(self) -> list[dict[str, Any]]:
         """The request log, oldest first: service, action and status of every request it answered."""

@@ -19,15 +19,24 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from werkzeug.wrappers import Response
 
-from emulator import moto_state
-from emulator.behaviours.sagemaker_studio import GONE, Lifecycle, StudioError, _invalid, _tags_dict, _tags_list, timed
+from emulator.behaviours.sagemaker_studio import (
+    GONE,
+    Handler,
+    Lifecycle,
+    StudioError,
+    _invalid,
+    _tags_dict,
+    _tags_list,
+    dispatch,
+    timed,
+)
 from emulator.request import AwsRequest
-from emulator.responses import json_error, json_result
 
 RESET_PATH = "/moto-api/reset"
 CREATE, STOP, DELETE = "notebook_instance", "notebook_instance_stop", "notebook_instance_delete"
@@ -174,7 +183,7 @@ class SageMakerNotebooks:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._regions: dict[tuple[str, str], RegionState] = {}
-        self._handlers = {
+        handlers = {
             "CreateNotebookInstance": self._create,
             "DescribeNotebookInstance": self._describe,
             "ListNotebookInstances": self._list,
@@ -191,26 +200,22 @@ class SageMakerNotebooks:
             "ListTags": self._list_tags,
             "DeleteTags": self._delete_tags,
         }
+        self._handlers = {action: self._in_region(handler) for action, handler in handlers.items()}
 
     def handle(self, request: AwsRequest) -> Response | None:
         if request.path == RESET_PATH and request.method == "POST":
             with self._lock:
                 self._regions.clear()
             return None
-        handler = self._handlers.get(request.action or "") if request.service == "sagemaker" else None
-        if handler is None:
-            return None
-        account, region = moto_state.account_id(request), request.region or "us-east-1"
-        with self._lock:
-            try:
-                result = handler(
-                    self._regions.setdefault((account, region), RegionState()), account, region, request.json()
-                )
-            except StudioError as error:
-                return json_error(error.code, error.message)
-            except KeyError as missing:
-                return json_error("ValidationException", f"Missing required parameter {missing}")
-        return None if result is None else json_result(result)
+        return dispatch(request, self._handlers, self._lock)
+
+    def _in_region(self, handler: Callable[..., dict[str, Any] | None]) -> Handler:
+        """``handler`` given the state of the request's account and region first."""
+
+        def call(account: str, region: str, params: dict[str, Any]) -> dict[str, Any] | None:
+            return handler(self._regions.setdefault((account, region), RegionState()), account, region, params)
+
+        return call
 
     # Notebook instances
 

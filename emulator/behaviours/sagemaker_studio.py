@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,8 @@ FAIL_PATH = "/__sagemaker_studio/fail"
 FAILED_STATUSES = frozenset({"Failed", "Update_Failed", "Delete_Failed"})
 RESET_PATH = "/moto-api/reset"
 GONE = "<gone>"
+# What answers one action: (account, region, params) -> the result, None to leave the request to moto.
+Handler = Callable[[str, str, dict[str, Any]], dict[str, Any] | None]
 APP_TYPES = frozenset(
     {
         "JupyterServer",
@@ -270,6 +273,23 @@ def _tags_list(tags: dict[str, str]) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in tags.items()]
 
 
+def dispatch(request: AwsRequest, handlers: dict[str, Handler], lock: threading.Lock) -> Response | None:
+    """Answers a SageMaker action ``handlers`` names, as AWS would: ``handler(account, region, params)`` under
+    ``lock``; a StudioError or a missing parameter is AWS's error. None: the next extension (or moto) answers."""
+    handler = handlers.get(request.action or "") if request.service == "sagemaker" else None
+    if handler is None:
+        return None
+    account, region = moto_state.account_id(request), request.region or "us-east-1"
+    with lock:
+        try:
+            result = handler(account, region, request.json())
+        except StudioError as error:
+            return json_error(error.code, error.message)
+        except KeyError as missing:
+            return json_error("ValidationException", f"Missing required parameter {missing}")
+    return None if result is None else json_result(result)
+
+
 class SageMakerStudio:
     name = "sagemaker_studio"
 
@@ -305,18 +325,7 @@ class SageMakerStudio:
                 return Response(json.dumps(self._home_efs), content_type="application/json")
         if request.path == FAIL_PATH and request.method == "POST":
             return self._fail(request)
-        handler = self._handlers.get(request.action or "") if request.service == "sagemaker" else None
-        if handler is None:
-            return None
-        account, region = moto_state.account_id(request), request.region or "us-east-1"
-        with self._lock:
-            try:
-                result = handler(account, region, request.json())
-            except StudioError as error:
-                return json_error(error.code, error.message)
-            except KeyError as missing:
-                return json_error("ValidationException", f"Missing required parameter {missing}")
-        return None if result is None else json_result(result)
+        return dispatch(request, self._handlers, self._lock)
 
     def _fail(self, request: AwsRequest) -> Response:
         params = request.json()

@@ -71,6 +71,21 @@ def run_info_module(describe: Callable[[Any], dict], argument_spec: dict, **modu
         module.exit_json(**{**describe(module), "changed": False})
 
 
+def run_resource_module(
+    manager: Callable[[Any], Any],
+    argument_spec: dict,
+    validate: Callable[[dict], None] | None = None,
+    **module_options: Any,
+) -> None:
+    """The main() of a module that manages a resource: ``validate(params)`` checks what a spec cannot say
+    before any AWS call, then ``manager(module).ensure()`` is the result."""
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, **module_options)
+    with reported_errors(module):
+        if validate is not None:
+            validate(module.params)
+        module.exit_json(**manager(module).ensure())
+
+
 def client(module: Any, service: str) -> Any:
     """A client whose calls retry throttling and transient errors when given ``aws_retry=True``."""
     return module.client(service, retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=TRANSIENT_CODES))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import (
+    AwsError,
     call,
     call_or_none,
     client,
@@ -23,6 +24,12 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPl
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.waiter import Waiter
 
 PRIVATE_DNS = "DNS_PRIVATE"
+
+
+def validate_wait_timeout(params: dict[str, Any]) -> None:
+    """A wait_timeout under one second is an error before any AWS call."""
+    if params["wait_timeout"] < 1:
+        raise AwsError("wait_timeout must be at least 1 second")
 
 
 def sd_client(module: Any) -> Any:

@@ -24,6 +24,7 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery 
     list_instances,
     list_services,
     sd_client,
+    validate_wait_timeout,
     wait_for_operation,
 )
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPlan, tag_list
@@ -31,6 +32,7 @@ from ansible_collections.mlops.mlflow_aws.plugins.module_utils.tags import TagPl
 
 def validate_service_params(params: dict[str, Any]) -> None:
     """Inconsistent service options are an error before any AWS call."""
+    validate_wait_timeout(params)
     if not params["namespace_id"].startswith("ns-"):
         raise AwsError(f"namespace_id must be a namespace ID (ns-...), got {params['namespace_id']}")
     dns_config = params.get("dns_config")

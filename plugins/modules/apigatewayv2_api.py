@@ -129,10 +129,8 @@ api:
       type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_api import HttpApiManager
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options
 
 
@@ -153,9 +151,7 @@ def main() -> None:
         **state_option(),
         **tag_options(),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with reported_errors(module):
-        module.exit_json(**HttpApiManager(module).ensure())
+    run_resource_module(HttpApiManager, argument_spec)
 
 
 if __name__ == "__main__":

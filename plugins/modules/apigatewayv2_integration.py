@@ -131,13 +131,11 @@ integration:
       type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_routing import (
     IntegrationManager,
     validate_integration,
 )
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option
 
 
@@ -156,14 +154,12 @@ def main() -> None:
         description=dict(type="str"),
         **state_option(),
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
+    run_resource_module(
+        IntegrationManager,
+        argument_spec,
+        validate=validate_integration,
         required_if=[("state", "present", ["integration_type"])],
-        supports_check_mode=True,
     )
-    with reported_errors(module):
-        validate_integration(module.params)
-        module.exit_json(**IntegrationManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -97,10 +97,8 @@ route:
       type: bool
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_routing import RouteManager, validate_route
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option
 
 
@@ -114,14 +112,12 @@ def main() -> None:
         authorizer_id=dict(type="str"),
         **state_option(),
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
+    run_resource_module(
+        RouteManager,
+        argument_spec,
+        validate=validate_route,
         mutually_exclusive=[("target", "integration_id")],
-        supports_check_mode=True,
     )
-    with reported_errors(module):
-        validate_route(module.params)
-        module.exit_json(**RouteManager(module).ensure())
 
 
 if __name__ == "__main__":

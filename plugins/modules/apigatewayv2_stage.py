@@ -143,10 +143,8 @@ stage:
       type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_stage import StageManager, validate_stage
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options
 
 
@@ -174,10 +172,7 @@ def main() -> None:
         **state_option(),
         **tag_options(),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with reported_errors(module):
-        validate_stage(module.params)
-        module.exit_json(**StageManager(module).ensure())
+    run_resource_module(StageManager, argument_spec, validate=validate_stage)
 
 
 if __name__ == "__main__":

@@ -139,10 +139,8 @@ migrated_integrations:
       type: str
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.apigatewayv2_vpc_link import VpcLinkManager
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options, wait_options
 
 
@@ -156,13 +154,7 @@ def main() -> None:
         migrate_integrations=dict(type="bool", default=True),
         **tag_options(),
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        required_if=[("state", "present", ["subnet_ids"])],
-        supports_check_mode=True,
-    )
-    with reported_errors(module):
-        module.exit_json(**VpcLinkManager(module).ensure())
+    run_resource_module(VpcLinkManager, argument_spec, required_if=[("state", "present", ["subnet_ids"])])
 
 
 if __name__ == "__main__":

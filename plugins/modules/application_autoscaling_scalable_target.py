@@ -84,14 +84,12 @@ scalable_target:
       sample: 6
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.application_autoscaling import (
     ScalableTargetManager,
     target_options,
     validate,
 )
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option
 
 
@@ -102,14 +100,12 @@ def main() -> None:
         max_capacity=dict(type="int"),
         **state_option(),
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
+    run_resource_module(
+        ScalableTargetManager,
+        argument_spec,
+        validate=validate,
         required_if=[("state", "present", ("min_capacity", "max_capacity"))],
-        supports_check_mode=True,
     )
-    with reported_errors(module):
-        validate(module.params)
-        module.exit_json(**ScalableTargetManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -111,14 +111,12 @@ scheduled_action:
       sample: 0
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.application_autoscaling import target_options
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.application_autoscaling_scheduled_action import (
     ScheduledActionManager,
     validate,
 )
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option
 
 
@@ -132,14 +130,12 @@ def main() -> None:
         max_capacity=dict(type="int"),
         **state_option(),
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
+    run_resource_module(
+        ScheduledActionManager,
+        argument_spec,
+        validate=validate,
         required_if=[("state", "present", ("schedule",))],
-        supports_check_mode=True,
     )
-    with reported_errors(module):
-        validate(module.params)
-        module.exit_json(**ScheduledActionManager(module).ensure())
 
 
 if __name__ == "__main__":

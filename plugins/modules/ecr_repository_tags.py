@@ -88,9 +88,7 @@ repository:
       sample: {"mlflow:stack": "mlflow"}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.ecr import RepositoryTagsManager
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import tag_options
 
@@ -100,9 +98,7 @@ def main() -> None:
         name=dict(type="str", required=True, aliases=["repository_name"]),
         **tag_options(required=True),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with reported_errors(module):
-        module.exit_json(**RepositoryTagsManager(module).ensure())
+    run_resource_module(RepositoryTagsManager, argument_spec)
 
 
 if __name__ == "__main__":

@@ -68,8 +68,7 @@ role:
       sample: /aws-service-role/ecs.amazonaws.com/
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.iam_service_linked_role import ServiceLinkedRoleManager
 
 
@@ -78,9 +77,7 @@ def main() -> None:
         aws_service_name=dict(type="str", required=True),
         state=dict(type="str", choices=["present"], default="present"),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with reported_errors(module):
-        module.exit_json(**ServiceLinkedRoleManager(module).ensure())
+    run_resource_module(ServiceLinkedRoleManager, argument_spec)
 
 
 if __name__ == "__main__":

@@ -76,9 +76,7 @@ scaling:
       sample: 3600
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.rds_cluster_scaling import (
     ClusterScalingManager,
     validate,
@@ -92,10 +90,7 @@ def main() -> None:
         max_capacity=dict(type="float", required=True),
         seconds_until_auto_pause=dict(type="int"),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with reported_errors(module):
-        validate(module.params)
-        module.exit_json(**ClusterScalingManager(module).ensure())
+    run_resource_module(ClusterScalingManager, argument_spec, validate=validate)
 
 
 if __name__ == "__main__":

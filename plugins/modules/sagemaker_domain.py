@@ -166,9 +166,7 @@ domain:
       sample: {"mlflow:stack": mlflow}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_domain import DomainManager
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options, wait_options
 
@@ -191,13 +189,7 @@ def main() -> None:
         **tag_options(),
         **wait_options(1800),
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        required_one_of=[["domain_name", "domain_id"]],
-        supports_check_mode=True,
-    )
-    with reported_errors(module):
-        module.exit_json(**DomainManager(module).ensure())
+    run_resource_module(DomainManager, argument_spec, required_one_of=[["domain_name", "domain_id"]])
 
 
 if __name__ == "__main__":

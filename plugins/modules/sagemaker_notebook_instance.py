@@ -142,9 +142,7 @@ notebook_instance:
       sample: {"mlflow:stack": mlflow}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options, wait_options
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_notebook_instance import (
     NotebookInstanceManager,
@@ -166,14 +164,12 @@ def main() -> None:
         **tag_options(),
         **wait_options(1800),
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
+    run_resource_module(
+        NotebookInstanceManager,
+        argument_spec,
         required_if=[("state", "present", ("instance_type", "role_arn"))],
         required_by={"subnet_id": ("security_group_ids",)},
     )
-    with reported_errors(module):
-        module.exit_json(**NotebookInstanceManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -90,9 +90,7 @@ lifecycle_config:
       sample: {"mlflow:stack": mlflow}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_notebook_lifecycle_config import (
     LifecycleConfigManager,
@@ -107,9 +105,7 @@ def main() -> None:
         on_create=dict(type="str"),
         **tag_options(),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with reported_errors(module):
-        module.exit_json(**LifecycleConfigManager(module).ensure())
+    run_resource_module(LifecycleConfigManager, argument_spec)
 
 
 if __name__ == "__main__":

@@ -117,9 +117,7 @@ deleted_apps:
   sample: [{app_name: default, app_type: JupyterServer, status: InService}]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.sagemaker_user_profile import UserProfileManager
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options, wait_options
 
@@ -134,9 +132,7 @@ def main() -> None:
         **tag_options(),
         **wait_options(1200),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with reported_errors(module):
-        module.exit_json(**UserProfileManager(module).ensure())
+    run_resource_module(UserProfileManager, argument_spec)
 
 
 if __name__ == "__main__":

@@ -108,9 +108,7 @@ schedule:
       type: dict
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.scheduler import ScheduleManager
 
@@ -126,13 +124,11 @@ def main() -> None:
         target=dict(type="dict"),
         **state_option(),
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
+    run_resource_module(
+        ScheduleManager,
+        argument_spec,
         required_if=[("state", "present", ["schedule_expression", "target"])],
-        supports_check_mode=True,
     )
-    with reported_errors(module):
-        module.exit_json(**ScheduleManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -65,18 +65,14 @@ schedule_group:
       sample: {"mlflow:stack": "mlflow"}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.scheduler import ScheduleGroupManager
 
 
 def main() -> None:
     argument_spec = dict(name=dict(type="str", required=True), **state_option(), **tag_options())
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    with reported_errors(module):
-        module.exit_json(**ScheduleGroupManager(module).ensure())
+    run_resource_module(ScheduleGroupManager, argument_spec)
 
 
 if __name__ == "__main__":

@@ -153,9 +153,8 @@ replaced:
   type: bool
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery import validate_wait_timeout
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery_namespace import NamespaceManager
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options, wait_options
 
@@ -170,15 +169,12 @@ def main() -> None:
         **tag_options(),
         **wait_options(300),
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
+    run_resource_module(
+        NamespaceManager,
+        argument_spec,
+        validate=validate_wait_timeout,
         required_if=[("state", "present", ["vpc_id"])],
-        supports_check_mode=True,
     )
-    if module.params["wait_timeout"] < 1:
-        module.fail_json(msg="wait_timeout must be at least 1 second")
-    with reported_errors(module):
-        module.exit_json(**NamespaceManager(module).ensure())
 
 
 if __name__ == "__main__":

@@ -188,9 +188,7 @@ replaced_because:
   sample: ["dns_config.routing_policy (MULTIVALUE -> WEIGHTED)"]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import reported_errors
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_resource_module
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.options import state_option, tag_options, wait_options
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.servicediscovery_service import (
     ServiceManager,
@@ -224,12 +222,7 @@ def main() -> None:
         **tag_options(),
         **wait_options(300),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    if module.params["wait_timeout"] < 1:
-        module.fail_json(msg="wait_timeout must be at least 1 second")
-    with reported_errors(module):
-        validate_service_params(module.params)
-        module.exit_json(**ServiceManager(module).ensure())
+    run_resource_module(ServiceManager, argument_spec, validate=validate_service_params)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from emulator import launcher
+from tests.support.network import two_zone_network
 
 
 def client(emulator: launcher.Emulator, service: str, **credentials: str) -> Any:
@@ -64,13 +65,7 @@ class Network:
     def __init__(self, emulator: launcher.Emulator) -> None:
         self.emulator = emulator
         self.ec2 = client(emulator, "ec2")
-        self.vpc_id = self.ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
-        self.subnet_ids = [
-            self.ec2.create_subnet(VpcId=self.vpc_id, CidrBlock=f"10.20.{index}.0/24", AvailabilityZone=zone)["Subnet"][
-                "SubnetId"
-            ]
-            for index, zone in enumerate(["us-east-1a", "us-east-1b"])
-        ]
+        self.vpc_id, self.subnet_ids = two_zone_network(self.ec2, "10.20")
 
     def nat_gateway_gone(self, nat_id: str) -> None:
         """After DeleteNatGateway: AWS's deletion time and the EIP's unmapping pass (two describes: a

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import urllib.request
 import uuid
 import zipfile
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -95,13 +93,6 @@ def _failed(build: dict) -> dict:
     return next(p for p in build["phases"] if p.get("phaseStatus") == "FAILED")
 
 
-@pytest.fixture
-def fault(emulator: Emulator) -> Iterator[None]:
-    url = f"{emulator.url}/__emulator/faults"
-    yield
-    urllib.request.urlopen(urllib.request.Request(url, method="DELETE")).close()
-
-
 def test_successful_build_puts_the_image_into_ecr_with_phases_and_logs(emulator: Emulator, setup: dict) -> None:
     _project(emulator, setup)
     build = _build(emulator, setup, "v1-arm64")
@@ -170,13 +161,11 @@ def test_an_unprivileged_environment_has_no_docker(emulator: Emulator, setup: di
     assert _build(emulator, setup, "v1-arm64")["buildStatus"] == "FAILED"
 
 
-def test_fault_on_request_fails_the_build(emulator: Emulator, setup: dict, fault: None) -> None:
+def test_fault_on_request_fails_the_build(emulator: Emulator, setup: dict) -> None:
     _project(emulator, setup)
-    url = f"{emulator.url}/__emulator/faults"
-    body = f"fail=codebuild_build:{setup['name']}".encode()
-    with urllib.request.urlopen(urllib.request.Request(url, data=body, method="PUT")) as response:
-        assert json.load(response)["fail"] == [f"codebuild_build:{setup['name']}"]
-    build = _build(emulator, setup, "v1-arm64")
+    with emulator.faults(f"fail=codebuild_build:{setup['name']}") as setting:
+        assert setting["fail"] == [f"codebuild_build:{setup['name']}"]
+        build = _build(emulator, setup, "v1-arm64")
     assert (build["buildStatus"], _failed(build)["phaseType"]) == ("FAILED", "BUILD")
     assert _failed(build)["contexts"][0]["statusCode"] == "COMMAND_EXECUTION_ERROR"
     ecr = client(emulator, "ecr")

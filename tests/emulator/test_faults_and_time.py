@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,13 +15,9 @@ NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
 
 
 @pytest.fixture
-def setting(emulator: launcher.Emulator) -> Iterator[Callable[[str], None]]:
-    def put(text: str) -> None:
-        request = urllib.request.Request(f"{emulator.url}/__emulator/faults", data=text.encode(), method="PUT")
-        urllib.request.urlopen(request).close()
-
-    yield put
-    urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/__emulator/faults", method="DELETE")).close()
+def setting(emulator: launcher.Emulator) -> Iterator[Callable[[str], Any]]:
+    yield emulator.set_faults
+    emulator.set_faults(None)
 
 
 def _code(call: Callable[[], Any]) -> str | None:

@@ -7,7 +7,6 @@ import io
 import json
 import tarfile
 import time
-import urllib.request
 import uuid
 from typing import Any
 
@@ -145,12 +144,8 @@ def test_an_endpoint_whose_model_artifact_is_missing_fails_with_the_reason(emula
 
 
 def test_a_job_without_capacity_fails_in_starting_without_running(emulator: Emulator) -> None:
-    faults_url = f"{emulator.url}/__emulator/faults"
-    urllib.request.urlopen(urllib.request.Request(faults_url, data=b"fail=training_job_start", method="PUT")).close()
-    try:
+    with emulator.faults("fail=training_job_start"):
         name = bucket = _job(emulator, SCRIPT)  # the fault applies to jobs created while it is set
-    finally:
-        urllib.request.urlopen(urllib.request.Request(faults_url, method="DELETE")).close()
     job = _finished(emulator, name)
     assert (job["TrainingJobStatus"], job["FailureReason"]) == ("Failed", CAPACITY_REASON)
     assert [step["Status"] for step in job["SecondaryStatusTransitions"]] == ["Starting", "Failed"]

@@ -13,6 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from emulator import launcher
+from tests.support.network import two_zone_network
 
 
 def _client(emulator: launcher.Emulator) -> Any:
@@ -398,29 +399,17 @@ def test_studio_waits_for_its_modeled_time(emulator: launcher.Emulator) -> None:
 
 
 def test_a_studio_domain_named_in_the_faults_fails_with_a_reason(emulator: launcher.Emulator) -> None:
-    faults_url = f"{emulator.url}/__emulator/faults"
-    urllib.request.urlopen(urllib.request.Request(faults_url, data=b"fail=studio_domain", method="PUT")).close()
-    try:
+    with emulator.faults("fail=studio_domain"):
         sm = _client(emulator)
         domain_id = _create_domain(sm)
         statuses = [sm.describe_domain(DomainId=domain_id) for _attempt in range(3)]
-    finally:
-        urllib.request.urlopen(urllib.request.Request(faults_url, method="DELETE")).close()
 
     assert [described["Status"] for described in statuses] == ["Pending", "Failed", "Failed"]
     assert "insufficient free IP addresses" in statuses[-1]["FailureReason"]
 
 
 def _network(emulator: launcher.Emulator) -> tuple[str, list[str]]:
-    ec2 = emulator.client("ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{index}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"][
-            "SubnetId"
-        ]
-        for index, zone in enumerate("ab")
-    ]
-    return vpc, subnets
+    return two_zone_network(emulator.client("ec2"), "10.9")
 
 
 def _nfs_groups(emulator: launcher.Emulator, domain: str) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -423,12 +422,8 @@ def images_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def failing_builds(emulator: Emulator) -> Iterator[None]:
     """Every CodeBuild build fails (MLFLOW_EMULATOR_FAULTS), for one test."""
-    url = f"{emulator.url}/__emulator/faults"
-    urllib.request.urlopen(urllib.request.Request(url, data=b"fail=codebuild_build", method="PUT")).close()
-    try:
+    with emulator.faults("fail=codebuild_build"):
         yield
-    finally:
-        urllib.request.urlopen(urllib.request.Request(url, method="DELETE")).close()
 
 
 def test_images_are_built_by_codebuild_for_arm64(emulator: Emulator, deployed: PlaybookRun) -> None:

@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from emulator.launcher import Emulator
 from tests.support.names import names
+from tests.support.network import two_zone_network
 from tests.support.playbooks import OUTPUTS, PlaybookRun, client, run_playbook
 
 pytestmark = pytest.mark.playbook
@@ -55,15 +56,7 @@ def _exists(call: Callable[[], Any], *missing: str) -> bool:
 
 
 def _foreign_network(aws: Emulator) -> tuple[str, list[str]]:
-    ec2 = client(aws, "ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.77.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")["Subnet"][
-            "SubnetId"
-        ]
-        for i, zone in enumerate("ab")
-    ]
-    return vpc, subnets
+    return two_zone_network(client(aws, "ec2"), "10.77", REGION)
 
 
 def _foreign_ecs(aws: Emulator) -> None:

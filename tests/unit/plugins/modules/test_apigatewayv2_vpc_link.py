@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import urllib.request
-
 import pytest
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils import apigatewayv2_vpc_link as utils
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import AwsError
@@ -153,22 +151,10 @@ def test_delete_waits_while_deleting(apigw, fake_aws, capsys):
 
 
 def test_a_failed_link_fails_with_aws_message(apigw, fake_aws, capsys):
-    _put_faults(fake_aws, "fail=vpc_link")
-    try:
+    with fake_aws.faults("fail=vpc_link"):
         result = run_module(module.main, BASE, capsys)
-    finally:
-        _put_faults(fake_aws, None)
     assert result["failed"] is True
     assert "is FAILED: Insufficient free IP addresses" in result["msg"]
-
-
-def _put_faults(emulator, text):
-    """Sets the emulator's faults (None: back to its environment's)."""
-    data = None if text is None else text.encode()
-    request = urllib.request.Request(
-        f"{emulator.url}/__emulator/faults", data=data, method="DELETE" if text is None else "PUT"
-    )
-    urllib.request.urlopen(request).close()
 
 
 def test_duplicate_names_fail_clearly(apigw, capsys):

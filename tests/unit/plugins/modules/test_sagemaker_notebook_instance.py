@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,12 +28,8 @@ def _actions(aws: Emulator) -> list[str]:
 
 @pytest.fixture
 def failing(fake_aws: Emulator) -> Iterator[None]:
-    url = f"{fake_aws.url}/__emulator/faults"
-    urllib.request.urlopen(urllib.request.Request(url, data=b"fail=notebook_instance", method="PUT")).close()
-    try:
+    with fake_aws.faults("fail=notebook_instance"):
         yield
-    finally:
-        urllib.request.urlopen(urllib.request.Request(url, method="DELETE")).close()
 
 
 def test_lifecycle_config_is_created_compared_decoded_and_updated(fake_aws: Emulator, capsys) -> None:

@@ -12,6 +12,7 @@ from ansible_collections.mlops.mlflow_aws.plugins.modules import stack_ownership
 from emulator.launcher import Emulator
 from tests.support.modules import run_module
 from tests.support.names import names
+from tests.support.network import two_zone_network
 
 TAG = "mlflow:stack"
 ACCOUNT = "123456789012"
@@ -156,12 +157,7 @@ def test_task_definitions_by_exact_family_and_revision(aws: Emulator, capsys: py
 
 def test_services_load_balancers_and_db_subnet_groups(aws: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
     stack = _stack()
-    ec2 = aws.client("ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"us-east-1{z}")["Subnet"]["SubnetId"]
-        for i, z in enumerate("ab")
-    ]
+    vpc, subnets = two_zone_network(aws.client("ec2"), "10.9")
     ours = [{"Key": TAG, "Value": stack}]
     elbv2 = aws.client("elbv2")
     elbv2.create_load_balancer(Name=names(stack)["alb"], Subnets=subnets, Scheme="internal", Tags=ours)

@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 
 import pytest
 
@@ -31,16 +30,13 @@ def test_deploy_and_teardown_survive_throttling_and_server_errors(
     state_dir = tmp_path_factory.mktemp(f"hostile-{seed}")
     emulator = launcher.start(state_dir)
     try:
-        setting = f"throttle=0.1,5xx=0.05,seed={seed}".encode()
-        request = urllib.request.Request(f"{emulator.url}/__emulator/faults", data=setting, method="PUT")
-        urllib.request.urlopen(request).close()
         stack = {"mlflow_stack_name": f"hostile{seed}"}
-        deploy = run_playbook(emulator, "site.yml", "--tags", TIERS, extra_vars=stack)
-        assert not deploy.failed, deploy.output[-4000:]
-        purge = {**stack, "mlflow_teardown_purge_data": True}
-        teardown = run_playbook(emulator, "teardown.yml", "--tags", TIERS, extra_vars=purge)
-        assert not teardown.failed, teardown.output[-4000:]
-        urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/__emulator/faults", method="DELETE")).close()
+        with emulator.faults(f"throttle=0.1,5xx=0.05,seed={seed}"):
+            deploy = run_playbook(emulator, "site.yml", "--tags", TIERS, extra_vars=stack)
+            assert not deploy.failed, deploy.output[-4000:]
+            purge = {**stack, "mlflow_teardown_purge_data": True}
+            teardown = run_playbook(emulator, "teardown.yml", "--tags", TIERS, extra_vars=purge)
+            assert not teardown.failed, teardown.output[-4000:]
         # What molecule's purge scenario checks: the account's live resources. The tagging API also lists what AWS
         # keeps visible for a while after deletion (deleted NAT gateways, inactive task definition revisions).
         listing = subprocess.run(

@@ -237,9 +237,18 @@ def test_a_deleted_route_and_a_changed_subnet_tag_are_restored_alone(
     isolated = _subnets(emulator, STACK, "isolated")[0]
     name = next(t["Value"] for t in isolated["Tags"] if t["Key"] == "Name")
     ec2.create_tags(Resources=[isolated["SubnetId"]], Tags=[{"Key": "Name", "Value": "renamed"}])
+    # A re-run rewrites the credentials secret only when its connection fields are not as planned.
+    secret = _db_secret(emulator, STACK)
+    without_host = {key: value for key, value in secret.items() if key != "host"}
+    secrets = client(emulator, "secretsmanager")
+    description = secrets.describe_secret(SecretId=names(STACK)["db_secret"])["Description"]
+    secrets.put_secret_value(SecretId=names(STACK)["db_secret"], SecretString=json.dumps(without_host))
+    secrets.update_secret(SecretId=names(STACK)["db_secret"], Description="edited by hand")
     run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK}, cwd=working_directory)
     assert not run.failed, run.output[-4000:]
-    assert run.changed == 2, run.output[-6000:]
+    assert run.changed == 3, run.output[-6000:]
+    assert _db_secret(emulator, STACK) == secret
+    assert secrets.describe_secret(SecretId=names(STACK)["db_secret"])["Description"] == description
     assert [r["action"] for r in run.requests if r["action"] in ("CreateRoute", "ReplaceRoute", "DeleteRoute")] == [
         "CreateRoute"
     ]

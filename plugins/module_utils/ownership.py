@@ -191,14 +191,35 @@ def _db_cluster_snapshots(client: Callable[[str], Any], cluster: str) -> list[Fo
     ]
 
 
-def _ssm_parameters(client: Callable[[str], Any], path: str) -> list[Found]:
+def _ssm_parameters(client: Callable[[str], Any], path: str, stack: str) -> list[Found]:
+    """Every parameter below the path; only those not the stack's have their tags read one by one (for the
+    reason), where a ListTagsForResource per parameter was most of a no-op run's SSM requests."""
     ssm = client("ssm")
+    owned = _stack_parameters(ssm, path, stack)
     found = []
     for page in ssm.get_paginator("get_parameters_by_path").paginate(Path=path, Recursive=True):
         for parameter in page["Parameters"]:
-            tags = ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId=parameter["Name"], aws_retry=True)
-            found.append((parameter["Name"], parameter["ARN"], boto3_tag_list_to_ansible_dict(tags["TagList"])))
+            name = parameter["Name"]
+            tags = {STACK_TAG: stack} if name in owned else _parameter_tags(ssm, name)
+            found.append((name, parameter["ARN"], tags))
     return found
+
+
+def _stack_parameters(ssm: Any, path: str, stack: str) -> set[str]:
+    """The names of the stack's parameters below the path: SSM filters by the tag, in pages of up to 50."""
+    filters = [
+        {"Key": "Path", "Option": "Recursive", "Values": [path]},
+        {"Key": f"tag:{STACK_TAG}", "Values": [stack]},
+    ]
+    pages = ssm.get_paginator("describe_parameters").paginate(
+        ParameterFilters=filters, PaginationConfig={"PageSize": 50}
+    )
+    return {parameter["Name"] for page in pages for parameter in page["Parameters"]}
+
+
+def _parameter_tags(ssm: Any, name: str) -> dict[str, str]:
+    listed = ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId=name, aws_retry=True)
+    return boto3_tag_list_to_ansible_dict(listed["TagList"])
 
 
 def _codebuild_project(client: Callable[[str], Any], name: str) -> list[Found]:
@@ -259,7 +280,6 @@ LOOKUPS: dict[str, Lookup] = {
     "rds_db_subnet_group": _db_subnet_group,
     "rds_db_cluster": _db_cluster,
     "rds_db_cluster_snapshots": _db_cluster_snapshots,
-    "ssm_parameters": _ssm_parameters,
     "sagemaker_notebook_instance": _sagemaker_named(
         "describe_notebook_instance", "NotebookInstanceName", "NotebookInstanceName", "NotebookInstanceArn"
     ),
@@ -275,6 +295,18 @@ LOOKUPS: dict[str, Lookup] = {
     ),
     "sagemaker_models": _sagemaker_listed("list_models", "Models", "ModelName", "ModelArn"),
 }
+
+
+# Kinds whose service filters by the stack's tag itself: the lookup takes the stack too.
+StackLookup = Callable[[Callable[[str], Any], str, str], list[Found]]
+STACK_LOOKUPS: dict[str, StackLookup] = {"ssm_parameters": _ssm_parameters}
+KINDS = sorted((*LOOKUPS, *STACK_LOOKUPS))
+
+
+def _lookup(client: Callable[[str], Any], kind: str, name: str, stack: str) -> list[Found]:
+    if kind in STACK_LOOKUPS:
+        return STACK_LOOKUPS[kind](client, name, stack)
+    return LOOKUPS[kind](client, name)
 
 
 def verdict(stack: str, tags: dict[str, str]) -> tuple[bool, str]:
@@ -297,9 +329,9 @@ def ownership(client: Callable[[str], Any], stack: str, wanted: list[dict[str, s
     """Every resource found for the wanted (kind, name) pairs, whether each is the stack's, and a summary."""
     resources: list[dict[str, Any]] = []
     for item in wanted:
-        for found in LOOKUPS[item["kind"]](client, item["name"]):
+        for found in _lookup(client, item["kind"], item["name"], stack):
             resources.append(describe(item["kind"], item["name"], stack, found))
-    owned: dict[str, list[str]] = {kind: [] for kind in LOOKUPS}
+    owned: dict[str, list[str]] = {kind: [] for kind in KINDS}
     for resource in resources:
         if resource["owned"]:
             owned[resource["kind"]].append(resource["name"])

@@ -57,6 +57,10 @@ secret:
       description: The secret's name.
       type: str
       sample: mlflow/db-credentials
+    description:
+      description: The secret's description.
+      type: str
+      sample: Master credentials of the MLflow Aurora cluster mlflow
     tags:
       description: The secret's tags.
       type: dict

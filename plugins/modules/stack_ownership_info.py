@@ -119,7 +119,10 @@ resources:
       type: str
       sample: arn:aws:ecr:us-east-1:123456789012:repository/mlflow/nginx
     tags:
-      description: The resource's tags.
+      description:
+        - The resource's tags.
+        - For a parameter of the stack (V(ssm_parameters)), only C(mlflow:stack), because SSM names the stack's own
+          in one tag-filtered request; the tags of the others are read one by one.
       type: dict
       sample: {"mlflow:stack": "mlflow"}
     owned:
@@ -145,7 +148,7 @@ skipped:
 
 
 from ansible_collections.mlops.mlflow_aws.plugins.module_utils.core import run_info_module
-from ansible_collections.mlops.mlflow_aws.plugins.module_utils.ownership import LOOKUPS, ownership_info
+from ansible_collections.mlops.mlflow_aws.plugins.module_utils.ownership import KINDS, ownership_info
 
 
 def main() -> None:
@@ -156,7 +159,7 @@ def main() -> None:
             elements="dict",
             required=True,
             options=dict(
-                kind=dict(type="str", required=True, choices=sorted(LOOKUPS)),
+                kind=dict(type="str", required=True, choices=KINDS),
                 name=dict(type="str", required=True),
             ),
         ),

@@ -512,9 +512,11 @@ def test_changed_mlflow_source_rebuilds_mlflow_only_and_rolls_the_service(
     emulator: Emulator, deployed: PlaybookRun, images_copy: Path
 ) -> None:
     """Its task role deleted out of band, the run creates it again seconds before the rollout: ECS fails to
-    launch the new tasks until IAM has propagated the role, and the deploy waits that out (no rollback)."""
+    launch the new tasks until IAM has propagated the role, and the deploy waits that out (no rollback). The
+    other roles, changed out of band meanwhile, are put back as planned."""
     before = _task_definition(emulator)
     _delete_task_role(emulator)
+    planned = _change_roles_out_of_band(emulator)
     with (images_copy / "mlflow" / "requirements.txt").open("a") as requirements:
         requirements.write("# a change to the MLflow image\n")
     run = run_playbook(
@@ -544,6 +546,40 @@ def test_changed_mlflow_source_rebuilds_mlflow_only_and_rolls_the_service(
     runs = [(r["status"], r["answered_by"]) for r in run.requests if r["action"] == "RunTask"]
     assert len(runs) >= 2 and runs[-1][0] == 200 and set(runs[:-1]) == {(400, "iam_role_propagation")}, runs
     assert not [r for r in run.requests if r["action"] == "CreateDBClusterSnapshot"]
+    # The roles changed out of band are as planned again (a re-run reads each role once, and writes only then).
+    assert _roles_as_changed(emulator) == planned
+
+
+def _change_roles_out_of_band(emulator: Emulator) -> dict[str, Any]:
+    """The execution role's inline policy emptied, a stack tag and a managed policy gone, a description edited;
+    what they were."""
+    iam = client(emulator, "iam")
+    planned = _roles_as_changed(emulator)
+    statement = {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}
+    iam.put_role_policy(
+        RoleName=NAMES["execution_role"],
+        PolicyName="read-mlflow-secrets",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [statement]}),
+    )
+    for arn in planned["execution_managed"]:
+        iam.detach_role_policy(RoleName=NAMES["execution_role"], PolicyArn=arn)
+    iam.untag_role(RoleName=NAMES["gc_scheduler_role"], TagKeys=["mlflow:stack"])
+    iam.update_role(RoleName=NAMES["build_role"], Description="edited by hand")
+    assert _roles_as_changed(emulator) != planned
+    return planned
+
+
+def _roles_as_changed(emulator: Emulator) -> dict[str, Any]:
+    iam = client(emulator, "iam")
+    execution, scheduler, build = NAMES["execution_role"], NAMES["gc_scheduler_role"], NAMES["build_role"]
+    return {
+        "execution_policy": iam.get_role_policy(RoleName=execution, PolicyName="read-mlflow-secrets")["PolicyDocument"],
+        "execution_managed": [
+            p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=execution)["AttachedPolicies"]
+        ],
+        "scheduler_tags": iam.get_role(RoleName=scheduler)["Role"].get("Tags", []),
+        "build_description": iam.get_role(RoleName=build)["Role"].get("Description"),
+    }
 
 
 def test_gc_retries_run_task_while_ecs_cannot_assume_a_new_task_role(emulator: Emulator, deployed: PlaybookRun) -> None:

@@ -224,10 +224,10 @@ def test_check_mode_on_a_deployed_stack_changes_nothing(
     assert run.changed == 0, run.output[-6000:]
 
 
-def test_drift_in_the_network_is_put_back_alone(
+def test_drift_in_the_network_and_the_credentials_secret_is_put_back_alone(
     emulator: Emulator, first_deploy: PlaybookRun, working_directory: Path
 ) -> None:
-    """A re-run skips the VPC, subnets, route tables and groups it finds as planned: each kind of drift below
+    """A re-run skips the VPC, subnets, route tables, groups and secret fields it finds as planned: each drift below
     must still be found and put right, and nothing else touched."""
     ec2 = client(emulator, "ec2")
     private = _subnets(emulator, STACK, "private")[0]["SubnetId"]
@@ -246,9 +246,18 @@ def test_drift_in_the_network_is_put_back_alone(
     ec2.revoke_security_group_ingress(GroupId=db["GroupId"], IpPermissions=db["IpPermissions"])
     vpc_id = _vpc_id(emulator, STACK)
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": False})
+    # A re-run rewrites the credentials secret only when its connection fields are not as planned.
+    secret = _db_secret(emulator, STACK)
+    without_host = {key: value for key, value in secret.items() if key != "host"}
+    secrets = client(emulator, "secretsmanager")
+    description = secrets.describe_secret(SecretId=names(STACK)["db_secret"])["Description"]
+    secrets.put_secret_value(SecretId=names(STACK)["db_secret"], SecretString=json.dumps(without_host))
+    secrets.update_secret(SecretId=names(STACK)["db_secret"], Description="edited by hand")
     run = run_playbook(emulator, "site.yml", extra_vars={"mlflow_stack_name": STACK}, cwd=working_directory)
     assert not run.failed, run.output[-4000:]
-    assert run.changed == 5, run.output[-6000:]
+    assert run.changed == 6, run.output[-6000:]
+    assert _db_secret(emulator, STACK) == secret
+    assert secrets.describe_secret(SecretId=names(STACK)["db_secret"])["Description"] == description
     assert [r["action"] for r in run.requests if r["action"] in ("CreateRoute", "ReplaceRoute", "DeleteRoute")] == [
         "CreateRoute"
     ]

@@ -20,6 +20,7 @@ def _aws(fake_aws):
 def test_existing_secret(_aws, capsys: pytest.CaptureFixture[str]) -> None:
     created = _aws.create_secret(
         Name="s/db",
+        Description="the database's",
         SecretString=json.dumps({"password": "p4ss-w0rd-value"}),
         Tags=[{"Key": "mlflow:stack", "Value": "s"}],
     )
@@ -28,6 +29,7 @@ def test_existing_secret(_aws, capsys: pytest.CaptureFixture[str]) -> None:
     assert result["exists"] is True
     assert result["secret"]["arn"] == created["ARN"]
     assert result["secret"]["tags"] == {"mlflow:stack": "s"}
+    assert result["secret"]["description"] == "the database's"
     assert result["secret"]["scheduled_for_deletion"] is False
     assert "p4ss-w0rd-value" not in json.dumps(result)
 

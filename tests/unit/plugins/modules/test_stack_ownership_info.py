@@ -182,3 +182,23 @@ def test_services_load_balancers_and_db_subnet_groups(aws: Emulator, capsys: pyt
     assert result["owned"]["elbv2_load_balancer"] == [names(stack)["alb"]]
     assert result["owned"]["rds_db_subnet_group"] == [names(stack)["db_cluster"]]
     assert {s["kind"] for s in result["skipped"]} == {"elbv2_target_group", "ecs_service"}
+
+
+def test_parameters_under_one_path_are_told_apart(aws: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    # More than one page of the stack's own (SSM answers DescribeParameters in pages), beside others' under the path.
+    stack = _stack()
+    path = names(stack)["parameter_path"]
+    ssm = aws.client("ssm")
+    ours = [f"{path}/ours-{i:02}" for i in range(12)]
+    for name in ours:
+        ssm.put_parameter(Name=name, Value="x", Type="String", Tags=[{"Key": TAG, "Value": stack}])
+    ssm.put_parameter(Name=f"{path}/deep/ours", Value="x", Type="String", Tags=[{"Key": TAG, "Value": stack}])
+    ssm.put_parameter(Name=f"{path}/untagged", Value="x", Type="String")
+    ssm.put_parameter(Name=f"{path}/theirs", Value="x", Type="String", Tags=[{"Key": TAG, "Value": f"{stack}x"}])
+    ssm.put_parameter(Name=f"{path}x/ours", Value="x", Type="String", Tags=[{"Key": TAG, "Value": stack}])
+    result = _run(capsys, stack, [{"kind": "ssm_parameters", "name": path}])
+    assert sorted(result["owned"]["ssm_parameters"]) == sorted([*ours, f"{path}/deep/ours"])
+    assert {s["name"]: s["reason"].split(",")[0] for s in result["skipped"]} == {
+        f"{path}/untagged": "it has no mlflow:stack tag",
+        f"{path}/theirs": f"it is tagged mlflow:stack={stack}x",
+    }

@@ -25,12 +25,12 @@ requirements:
   - enable in the C(callbacks_enabled) setting of C(ansible.cfg)
 """
 
+import http.client
 import json
 import os
 import urllib.parse
 from typing import Any
 
-from ansible.module_utils.urls import open_url
 from ansible.plugins.callback import CallbackBase
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -45,11 +45,18 @@ def clock_url(environ: Any) -> str | None:
 
 def read_clock(url: str) -> float | None:
     """Modeled seconds, or None when the emulator does not answer."""
+    # A plain connection: ansible's open_url builds its TLS and proxy handlers on every call (about 30 ms), and
+    # with MLFLOW_MODELED_TIME_TASKS this runs at every task. clock_url keeps it on loopback.
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port or 80, timeout=5)
     try:
-        with open_url(url, timeout=5, use_proxy=False) as response:  # loopback only (clock_url)
-            return float(json.loads(response.read())["modeled_seconds"])
+        connection.request("GET", parts.path or "/")
+        response = connection.getresponse()
+        return float(json.loads(response.read())["modeled_seconds"]) if response.status == 200 else None
     except (OSError, ValueError, KeyError):
         return None
+    finally:
+        connection.close()
 
 
 class CallbackModule(CallbackBase):
@@ -72,8 +79,8 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_task_start(self, task: Any, is_conditional: bool) -> None:
         if self._top > 0 and self._started is not None:
-            self._end_task(read_clock(self._url))
             now = read_clock(self._url)
+            self._end_task(now)
             self._task = (task.get_name(), now) if now is not None else None
 
     def _end_task(self, now: float | None) -> None:

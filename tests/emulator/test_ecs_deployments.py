@@ -19,7 +19,7 @@ from moto import mock_aws
 from moto.backends import get_backend
 from moto.ecs.models import EC2ContainerServiceBackend
 
-from emulator import clock, launcher, lifecycle
+from emulator import clock, dataplane, launcher, lifecycle
 from emulator.behaviours import iam_role_propagation
 from emulator.behaviours.iam_role_propagation import ECS_MESSAGE
 from emulator.dataplane import runner
@@ -35,6 +35,8 @@ def ecs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     for name in ("create_service", "update_service"):
         monkeypatch.setattr(EC2ContainerServiceBackend, name, getattr(EC2ContainerServiceBackend, name))
     monkeypatch.setattr(EC2ContainerServiceBackend, "_mlflow_dataplane", False, raising=False)
+    # The data plane is on: behaviours another test of this process installed in moto leave deployments to it.
+    monkeypatch.setenv(dataplane.ENABLE_VARIABLE, "1")
     pool = AddressPool()
     runner._hook_services(EcsDataPlane(pool, tmp_path, {}))
     with mock_aws():
